@@ -1,0 +1,37 @@
+import type { IncomingMessage } from 'node:http';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/connect.js';
+import type { Logger } from './logger.js';
+import type { PasswordHasher } from './modules/auth/password.js';
+import type { Principal } from './modules/auth/principal.js';
+
+/** Long-lived parts the app is built from; tests pass their own (an in-memory database, a manual clock). */
+export interface AppDeps {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly passwords: PasswordHasher;
+}
+
+/** What the HTTP server hands yoga beside the request. */
+export interface ServerContext {
+  /** The node request, when served over a socket by `server.ts`. */
+  req?: IncomingMessage;
+  /** The TCP peer's address when there is no socket (tests calling `app.fetch`). */
+  remoteAddress?: string | undefined;
+}
+
+/** The GraphQL context every resolver sees. */
+export interface AppContext extends ServerContext {
+  readonly deps: AppDeps;
+  readonly requestId: string;
+  /** A logger whose every line carries this request's id. */
+  readonly log: Logger;
+  /** The caller's address, from the socket or trusted proxy headers only. */
+  readonly clientAddress: string;
+  /** Set by authentication; absent for anonymous callers. */
+  principal?: Principal | undefined;
+  readonly request: Request;
+}

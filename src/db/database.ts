@@ -1,0 +1,12 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { UserTable } from '../modules/users/user.table.js';
+
+/** Every table, one interface each, owned by its module. */
+export interface Database {
+  users: UserTable;
+}
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Repositories take either the database or an open transaction. */
+export type Executor = Db | Tx;

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+// A client-sent id is kept only when it cannot smuggle anything into a log line.
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+interface RequestScope {
+  requestId: string;
+  log: Logger;
+  startedAt: number;
+}
+
+const scopes = new WeakMap<Request, RequestScope>();
+
+/** The id and logger of a request, created on first use. */
+export function requestScope(request: Request, logger: Logger): RequestScope {
+  let scope = scopes.get(request);
+  if (!scope) {
+    const sent = request.headers.get(REQUEST_ID_HEADER);
+    const requestId = sent && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
+    scope = { requestId, log: logger.child({ requestId }), startedAt: performance.now() };
+    scopes.set(request, scope);
+  }
+  return scope;
+}
+
+/** Gives every request an id, echoes it in `X-Request-Id`, and logs one access line per response. */
+export function useRequestId(logger: Logger): Plugin {
+  return {
+    onRequest({ request }) {
+      requestScope(request, logger);
+    },
+    onResponse({ request, response }) {
+      const scope = requestScope(request, logger);
+      response.headers.set(REQUEST_ID_HEADER, scope.requestId);
+      const path = new URL(request.url, 'http://localhost').pathname;
+      scope.log.info(
+        { method: request.method, path, status: response.status, ms: Math.round(performance.now() - scope.startedAt) },
+        'request',
+      );
+    },
+  };
+}

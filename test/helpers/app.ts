@@ -1,0 +1,69 @@
+import { createApp, type App } from '../../src/app.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig, type Config, type Environment } from '../../src/config.js';
+import type { AppDeps } from '../../src/context.js';
+import { createPasswordHasher } from '../../src/modules/auth/password.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { captureLog, type CapturedLog } from './log-capture.js';
+
+export interface TestApp {
+  readonly app: App;
+  readonly deps: AppDeps;
+  readonly config: Config;
+  readonly clock: ManualClock;
+  readonly log: CapturedLog;
+  readonly database: TestDatabase;
+  /** POSTs a GraphQL operation and returns status, headers and parsed body. */
+  gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
+  close(): Promise<void>;
+}
+
+export interface GraphQLResponse {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+    extensions?: Record<string, unknown>;
+  };
+}
+
+export interface TestAppOptions {
+  env?: Environment;
+  database?: TestDatabase;
+  kind?: 'pglite' | 'postgres';
+}
+
+/** The real app on a real (fresh) database, with a manual clock and captured logs. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const log = captureLog();
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent-test-data-dir', ...options.env });
+  const database = options.database ?? (await createTestDatabase(log.logger, options.kind ? { kind: options.kind } : {}));
+  const clock = new ManualClock(Date.now());
+  const deps: AppDeps = {
+    config,
+    database,
+    logger: log.logger,
+    clock,
+    passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
+  };
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    config,
+    clock,
+    log,
+    database,
+    async gql(query, variables, headers) {
+      const response = await app.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: JSON.parse(text) as GraphQLResponse['body'] };
+    },
+    close: () => database.close(),
+  };
+}
