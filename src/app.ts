@@ -36,7 +36,12 @@ export function createApp(deps: AppDeps): App {
     },
     plugins: [
       useRequestId(logger),
-      useHealthEndpoints({ checks: { database: () => deps.database.ping() } }),
+      useHealthEndpoints({
+        checks: {
+          database: () => deps.database.ping(),
+          ...(deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {}),
+        },
+      }),
       // Last: sees every error, ours and graphql-js's, and sets the contract's codes and statuses.
       useContractErrors(),
     ],

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
+import type { Redis } from './db/redis.js';
 import type { Logger } from './logger.js';
 import type { PasswordHasher } from './modules/auth/password.js';
 import type { Principal } from './modules/auth/principal.js';
@@ -13,6 +14,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly passwords: PasswordHasher;
+  /** Present when REDIS_URL is set: shared limits and revocation across instances. */
+  readonly redis?: Redis | undefined;
 }
 
 /** What the HTTP server hands yoga beside the request. */

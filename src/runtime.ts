@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { connectRedis } from './db/redis.js';
 import type { Logger } from './logger.js';
 import { createPasswordHasher } from './modules/auth/password.js';
 
@@ -26,9 +27,11 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     logger,
     clock,
     passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
+    redis: config.redisUrl ? connectRedis({ url: config.redisUrl, logger }) : undefined,
   };
 }
 
 export async function closeRuntime(deps: AppDeps): Promise<void> {
+  deps.redis?.disconnect();
   await deps.database.close();
 }

@@ -2,6 +2,7 @@ import { createApp, type App } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config, type Environment } from '../../src/config.js';
 import type { AppDeps } from '../../src/context.js';
+import { connectRedis, type Redis } from '../../src/db/redis.js';
 import { createPasswordHasher } from '../../src/modules/auth/password.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { captureLog, type CapturedLog } from './log-capture.js';
@@ -32,6 +33,10 @@ export interface TestAppOptions {
   env?: Environment;
   database?: TestDatabase;
   kind?: 'pglite' | 'postgres';
+  /** A Redis URL to share limits through (e.g. TEST_REDIS_URL or a server the test started). */
+  redisUrl?: string;
+  /** Reuse a clock (two app instances sharing time). */
+  clock?: ManualClock;
 }
 
 /** The real app on a real (fresh) database, with a manual clock and captured logs. */
@@ -39,13 +44,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const log = captureLog();
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent-test-data-dir', ...options.env });
   const database = options.database ?? (await createTestDatabase(log.logger, options.kind ? { kind: options.kind } : {}));
-  const clock = new ManualClock(Date.now());
+  const clock = options.clock ?? new ManualClock(Date.now());
+  const redis: Redis | undefined = options.redisUrl ? connectRedis({ url: options.redisUrl, logger: log.logger }) : undefined;
   const deps: AppDeps = {
     config,
     database,
     logger: log.logger,
     clock,
     passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
+    redis,
   };
   const app = createApp(deps);
   return {
@@ -64,6 +71,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: JSON.parse(text) as GraphQLResponse['body'] };
     },
-    close: () => database.close(),
+    close: async () => {
+      redis?.disconnect();
+      if (!options.database) await database.close();
+    },
   };
 }
