@@ -46,7 +46,11 @@ function connectPostgres(
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would
   // crash the process. The pool drops that client and the next query gets a fresh one.
-  pool.on('error', (error) => options.logger.warn({ err: error }, 'database connection lost; it will be replaced'));
+  const lost = (error: Error) => options.logger.warn({ err: error }, 'database connection lost; it will be replaced');
+  pool.on('error', lost);
+  // A client killed while checked out (pg_terminate_backend, a server restart) emits 'error'
+  // outside the pool's idle listener; the query in flight fails, the process must not.
+  pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   return {
     db,
