@@ -2,6 +2,8 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AppContext, AppDeps, ServerContext } from './context.js';
 import { clientAddress, createProxyTrust } from './lib/client-address.js';
 import { yogaLogger } from './lib/yoga-logger.js';
+import { useAuthentication } from './plugins/use-authentication.js';
+import { useAuthorization } from './plugins/use-authorization.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
 import { useHealthEndpoints } from './plugins/use-health-endpoints.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
@@ -42,6 +44,9 @@ export function createApp(deps: AppDeps): App {
           ...(deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {}),
         },
       }),
+      // Who is calling, then what they may do: both before any resolver runs.
+      useAuthentication({ verifyApiKey: (key) => deps.apiKeys.verify(key) }),
+      useAuthorization(),
       // Last: sees every error, ours and graphql-js's, and sets the contract's codes and statuses.
       useContractErrors(),
     ],

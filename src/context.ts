@@ -3,7 +3,9 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
 import type { Redis } from './db/redis.js';
+import type { InvalidationBus } from './lib/invalidation-bus.js';
 import type { Logger } from './logger.js';
+import type { ApiKeyService } from './modules/api-keys/api-key.service.js';
 import type { PasswordHasher } from './modules/auth/password.js';
 import type { Principal } from './modules/auth/principal.js';
 
@@ -16,6 +18,9 @@ export interface AppDeps {
   readonly passwords: PasswordHasher;
   /** Present when REDIS_URL is set: shared limits and revocation across instances. */
   readonly redis?: Redis | undefined;
+  /** Drops cached decisions on every instance (revoked keys and sessions, changed users). */
+  readonly bus: InvalidationBus;
+  readonly apiKeys: ApiKeyService;
 }
 
 /** What the HTTP server hands yoga beside the request. */

@@ -4,6 +4,9 @@ import type { AppDeps } from './context.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { connectRedis } from './db/redis.js';
+import { createInvalidationBus } from './lib/invalidation-bus.js';
+import { deriveKey, loadMasterKey } from './lib/master-key.js';
+import { createApiKeyService } from './modules/api-keys/api-key.service.js';
 import type { Logger } from './logger.js';
 import { createPasswordHasher } from './modules/auth/password.js';
 
@@ -21,17 +24,23 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     await database.close();
     throw error;
   }
+  const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, production: config.production });
+  const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, logger }) : undefined;
+  const bus = createInvalidationBus(redis, logger);
   return {
     config,
     database,
     logger,
     clock,
     passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
-    redis: config.redisUrl ? connectRedis({ url: config.redisUrl, logger }) : undefined,
+    redis,
+    bus,
+    apiKeys: createApiKeyService({ db: database.db, pepper: deriveKey(masterKey, 'api-key-pepper'), clock, bus, logger }),
   };
 }
 
 export async function closeRuntime(deps: AppDeps): Promise<void> {
+  deps.bus.close();
   deps.redis?.disconnect();
   await deps.database.close();
 }

@@ -1,8 +1,12 @@
+import type { LogEvent } from 'kysely';
 import { createApp, type App } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config, type Environment } from '../../src/config.js';
 import type { AppDeps } from '../../src/context.js';
 import { connectRedis, type Redis } from '../../src/db/redis.js';
+import { createInvalidationBus } from '../../src/lib/invalidation-bus.js';
+import { deriveKey } from '../../src/lib/master-key.js';
+import { createApiKeyService } from '../../src/modules/api-keys/api-key.service.js';
 import { createPasswordHasher } from '../../src/modules/auth/password.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { captureLog, type CapturedLog } from './log-capture.js';
@@ -37,15 +41,26 @@ export interface TestAppOptions {
   redisUrl?: string;
   /** Reuse a clock (two app instances sharing time). */
   clock?: ManualClock;
+  /** Sees every SQL query (to count them). */
+  onQuery?: (event: LogEvent) => void;
 }
+
+/** One master key for every test app, so two instances on one database agree on key hashes. */
+export const TEST_MASTER_KEY = 'test-master-key-0123456789abcdefghijklmnop';
 
 /** The real app on a real (fresh) database, with a manual clock and captured logs. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const log = captureLog();
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent-test-data-dir', ...options.env });
-  const database = options.database ?? (await createTestDatabase(log.logger, options.kind ? { kind: options.kind } : {}));
+  const database =
+    options.database ??
+    (await createTestDatabase(log.logger, {
+      ...(options.kind ? { kind: options.kind } : {}),
+      ...(options.onQuery ? { onQuery: options.onQuery } : {}),
+    }));
   const clock = options.clock ?? new ManualClock(Date.now());
   const redis: Redis | undefined = options.redisUrl ? connectRedis({ url: options.redisUrl, logger: log.logger }) : undefined;
+  const bus = createInvalidationBus(redis, log.logger);
   const deps: AppDeps = {
     config,
     database,
@@ -53,6 +68,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     clock,
     passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
     redis,
+    bus,
+    apiKeys: createApiKeyService({ db: database.db, pepper: deriveKey(TEST_MASTER_KEY, 'api-key-pepper'), clock, bus, logger: log.logger }),
   };
   const app = createApp(deps);
   return {
@@ -72,6 +89,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return { status: response.status, headers: response.headers, body: JSON.parse(text) as GraphQLResponse['body'] };
     },
     close: async () => {
+      bus.close();
       redis?.disconnect();
       if (!options.database) await database.close();
     },
