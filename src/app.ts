@@ -46,7 +46,19 @@ export function createApp(deps: AppDeps): App {
       }),
       // Who is calling, then what they may do: both before any resolver runs.
       useAuthentication({ verifyApiKey: (key) => deps.apiKeys.verify(key) }),
-      useAuthorization(),
+      useAuthorization({
+        onDenied: (denied, context) =>
+          deps.audit.record({
+            action: 'authz.denied',
+            outcome: 'DENIED',
+            actorUserId: denied.principal?.userId,
+            actorKeyId: denied.principal?.keyId,
+            target: denied.coordinate,
+            clientAddress: context['clientAddress'] as string | undefined,
+            requestId: context['requestId'] as string | undefined,
+            details: { code: denied.decision.code },
+          }),
+      }),
       // Last: sees every error, ours and graphql-js's, and sets the contract's codes and statuses.
       useContractErrors(),
     ],

@@ -6,6 +6,8 @@ import type { Redis } from './db/redis.js';
 import type { InvalidationBus } from './lib/invalidation-bus.js';
 import type { Logger } from './logger.js';
 import type { ApiKeyService } from './modules/api-keys/api-key.service.js';
+import type { AuditLog } from './modules/audit/audit.service.js';
+import type { SessionRevoker } from './modules/auth/session-revoker.js';
 import type { PasswordHasher } from './modules/auth/password.js';
 import type { Principal } from './modules/auth/principal.js';
 
@@ -21,6 +23,8 @@ export interface AppDeps {
   /** Drops cached decisions on every instance (revoked keys and sessions, changed users). */
   readonly bus: InvalidationBus;
   readonly apiKeys: ApiKeyService;
+  readonly audit: AuditLog;
+  readonly sessions: SessionRevoker;
 }
 
 /** What the HTTP server hands yoga beside the request. */

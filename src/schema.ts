@@ -4,6 +4,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { apiKeyResolvers } from './modules/api-keys/resolvers.js';
+import { auditResolvers } from './modules/audit/resolvers.js';
+import { adminResolvers } from './modules/users/admin-resolvers.js';
 import { userResolvers } from './modules/users/resolvers.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -17,7 +19,7 @@ export function loadTypeDefs(): string[] {
     .map((name) => readFileSync(`${SCHEMA_DIR}/${name}`, 'utf8'));
 }
 
-const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, apiKeyResolvers];
+const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, apiKeyResolvers, adminResolvers, auditResolvers];
 
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

@@ -1,11 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
+import type { AuditEventTable } from '../modules/audit/audit.table.js';
 import type { UserTable } from '../modules/users/user.table.js';
 
 /** Every table, one interface each, owned by its module. */
 export interface Database {
   users: UserTable;
   api_keys: ApiKeyTable;
+  audit_events: AuditEventTable;
 }
 
 export type Db = Kysely<Database>;

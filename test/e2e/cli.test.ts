@@ -7,7 +7,8 @@ import { findUserByEmail } from '../../src/modules/users/user.repository.js';
 import { captureLog } from '../helpers/log-capture.js';
 import { runCli } from '../helpers/process.js';
 
-describe('the modelgate command', () => {
+// Each command is a real process that boots the embedded database: give them room on a busy machine.
+describe('the modelgate command', { timeout: 180_000 }, () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'modelgate-cli-'));

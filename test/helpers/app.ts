@@ -4,10 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config, type Environment } from '../../src/config.js';
 import type { AppDeps } from '../../src/context.js';
 import { connectRedis, type Redis } from '../../src/db/redis.js';
-import { createInvalidationBus } from '../../src/lib/invalidation-bus.js';
-import { deriveKey } from '../../src/lib/master-key.js';
-import { createApiKeyService } from '../../src/modules/api-keys/api-key.service.js';
-import { createPasswordHasher } from '../../src/modules/auth/password.js';
+import { buildDeps, closeDeps } from '../../src/deps.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { captureLog, type CapturedLog } from './log-capture.js';
 
@@ -60,17 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     }));
   const clock = options.clock ?? new ManualClock(Date.now());
   const redis: Redis | undefined = options.redisUrl ? connectRedis({ url: options.redisUrl, logger: log.logger }) : undefined;
-  const bus = createInvalidationBus(redis, log.logger);
-  const deps: AppDeps = {
-    config,
-    database,
-    logger: log.logger,
-    clock,
-    passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
-    redis,
-    bus,
-    apiKeys: createApiKeyService({ db: database.db, pepper: deriveKey(TEST_MASTER_KEY, 'api-key-pepper'), clock, bus, logger: log.logger }),
-  };
+  const deps = buildDeps({ config, database, logger: log.logger, clock, masterKey: TEST_MASTER_KEY, redis });
   const app = createApp(deps);
   return {
     app,
@@ -89,7 +76,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return { status: response.status, headers: response.headers, body: JSON.parse(text) as GraphQLResponse['body'] };
     },
     close: async () => {
-      bus.close();
+      await closeDeps(deps);
       redis?.disconnect();
       if (!options.database) await database.close();
     },
