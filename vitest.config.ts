@@ -12,8 +12,8 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only fight over them (argon2 and PGlite are CPU-bound).
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     reporters: ['default'],
   },
 });
