@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): App {
             target: denied.coordinate,
             clientAddress: context['clientAddress'] as string | undefined,
             requestId: context['requestId'] as string | undefined,
-            details: { code: denied.decision.code },
+            details: { errorCode: denied.decision.code },
           }),
       }),
       // Last: sees every error, ours and graphql-js's, and sets the contract's codes and statuses.
