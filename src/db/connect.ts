@@ -11,6 +11,8 @@ export interface DatabaseHandle {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: a copy of the whole database (tests use it as a template). */
+  dump?: () => Promise<Blob>;
 }
 
 export interface ConnectOptions {
@@ -23,6 +25,8 @@ export interface ConnectOptions {
   onQuery?: (event: LogEvent) => void;
   /** Pool size for PostgreSQL. @default 10 */
   poolSize?: number;
+  /** Starts PGlite from a dump of another instance (tests start from a migrated template). */
+  pgliteTemplate?: Blob;
 }
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
@@ -76,15 +80,23 @@ async function connectPglite(
     dataPath = path.resolve(options.dataDir, 'pgdata');
     mkdirSync(dataPath, { recursive: true, mode: 0o700 });
   }
-  const client = dataPath ? new PGlite(dataPath) : new PGlite();
+  const client = dataPath
+    ? new PGlite(dataPath)
+    : new PGlite(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {});
   await client.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
+  let closed = false;
   return {
     db,
     kind: 'pglite',
     ping: async () => {
+      if (closed || client.closed) throw new Error('database closed');
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      closed = true;
+      await db.destroy();
+    },
+    dump: async () => (await client.dumpDataDir('none')) as Blob,
   };
 }

@@ -19,6 +19,22 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+let template: Promise<Blob> | undefined;
+
+/** One migrated PGlite per test process, dumped; every test database starts as a copy of it. */
+function migratedTemplate(logger: Logger): Promise<Blob> {
+  template ??= (async () => {
+    const handle = await connectDatabase({ logger });
+    try {
+      await migrateToLatest(handle.db);
+      return await handle.dump!();
+    } finally {
+      await handle.close();
+    }
+  })();
+  return template;
+}
+
 /**
  * A fresh, migrated database: its own database on the real server when TEST_DATABASE_URL is
  * set (dropped on close), otherwise an in-memory PGlite.
@@ -29,9 +45,8 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   const kind = options.kind ?? (TEST_DATABASE_URL ? 'postgres' : 'pglite');
   if (kind === 'pglite') {
-    const handle = await connectDatabase({ logger, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
-    await migrateToLatest(handle.db);
-    return handle;
+    const pgliteTemplate = await migratedTemplate(logger);
+    return connectDatabase({ logger, pgliteTemplate, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
   }
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
   const name = `mg_test_${randomBytes(6).toString('hex')}`;
