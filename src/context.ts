@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import type { ApiKeyService } from './modules/api-keys/api-key.service.js';
 import type { AuditLog } from './modules/audit/audit.service.js';
 import type { SessionRevoker } from './modules/auth/session-revoker.js';
+import type { UserCache } from './modules/users/user-cache.js';
 import type { PasswordHasher } from './modules/auth/password.js';
 import type { Principal } from './modules/auth/principal.js';
 
@@ -25,6 +26,7 @@ export interface AppDeps {
   readonly apiKeys: ApiKeyService;
   readonly audit: AuditLog;
   readonly sessions: SessionRevoker;
+  readonly users: UserCache;
 }
 
 /** What the HTTP server hands yoga beside the request. */

@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { createApiKeyService } from './modules/api-keys/api-key.service.js';
 import { createAuditLog } from './modules/audit/audit.service.js';
 import { createPasswordHasher } from './modules/auth/password.js';
+import { createUserCache } from './modules/users/user-cache.js';
 
 export interface DepsInput {
   config: Config;
@@ -33,6 +34,7 @@ export function buildDeps(input: DepsInput): AppDeps {
     passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
     apiKeys: createApiKeyService({ db: database.db, pepper: deriveKey(input.masterKey, 'api-key-pepper'), clock, bus, logger }),
     audit: createAuditLog({ db: database.db, logger, clock }),
+    users: createUserCache({ db: database.db, clock, bus }),
     // Sign-in lands with its own session store; until then no session exists to revoke.
     sessions: { revokeAllForUser: async () => undefined },
   };

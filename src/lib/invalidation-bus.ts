@@ -14,6 +14,14 @@ export interface InvalidationBus {
 
 const CHANNEL = 'modelgate:invalidate';
 
+/** What a message invalidates; its id names the key or the user. */
+export const TOPICS = Object.freeze({
+  /** One API key was revoked or rotated. */
+  apiKey: 'api-key',
+  /** A user's role, tier or disabled flag changed: every cached fact about them is stale. */
+  user: 'user',
+});
+
 export function createInvalidationBus(redis: Redis | undefined, logger: Logger): InvalidationBus {
   const handlers: Array<(topic: string, id: string) => void> = [];
   const deliver = (topic: string, id: string) => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { badUserInput, forbidden, notFound, unauthenticated } from '../../errors.js';
-import type { InvalidationBus } from '../../lib/invalidation-bus.js';
+import { TOPICS, type InvalidationBus } from '../../lib/invalidation-bus.js';
 import type { Logger } from '../../logger.js';
 import { ROLE_SCOPES, type Principal, type Scope } from '../auth/principal.js';
 import type { Role } from '../users/user.table.js';
@@ -24,9 +24,6 @@ export const MAX_LIVE_KEYS_PER_USER = 50;
 export const MAX_GRACE_SECONDS = 7 * 86_400;
 /** lastUsedAt is written at most this often per key. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
-/** Bus topics: a key changed, or every key of a user changed (role, tier, disabled). */
-export const KEY_TOPIC = 'api-key';
-export const USER_TOPIC = 'user';
 
 export interface ApiKeyServiceDeps {
   db: Db;
@@ -55,8 +52,8 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
   const cache = new ApiKeyCache();
   const lastUsedWritten = new Map<string, number>();
   deps.bus.subscribe((topic, id) => {
-    if (topic === KEY_TOPIC) cache.invalidateKey(id);
-    if (topic === USER_TOPIC) cache.invalidateUser(id);
+    if (topic === TOPICS.apiKey) cache.invalidateKey(id);
+    if (topic === TOPICS.user) cache.invalidateUser(id);
   });
 
   const hashKey = (key: string) => createHmac('sha256', deps.pepper).update(key).digest('hex');
@@ -165,7 +162,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
       const existing = await findOwnKey(deps.db, principal.userId, id);
       if (!existing) throw notFound('No such API key.');
       const row = existing.revoked_at ? existing : await updateKey(deps.db, id, { revoked_at: new Date(now()) });
-      deps.bus.publish(KEY_TOPIC, id);
+      deps.bus.publish(TOPICS.apiKey, id);
       return row;
     },
 
@@ -206,13 +203,8 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
         });
         return { key, apiKey };
       });
-      deps.bus.publish(KEY_TOPIC, id);
+      deps.bus.publish(TOPICS.apiKey, id);
       return result;
-    },
-
-    /** Drops every cached key of a user (role, tier or disabled changed), on every instance. */
-    ownerChanged(userId: string): void {
-      deps.bus.publish(USER_TOPIC, userId);
     },
   };
 }

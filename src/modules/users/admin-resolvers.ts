@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { badUserInput } from '../../errors.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.js';
+import { TOPICS } from '../../lib/invalidation-bus.js';
 import { audit } from '../audit/audit-from-context.js';
 import { requirePrincipal } from '../auth/require-principal.js';
 import { disableUser, listUsers, setUserRole, setUserTier, type AdminServiceDeps } from './admin.service.js';
@@ -12,10 +13,10 @@ function adminDeps(context: AppContext): AdminServiceDeps {
   return {
     db: deps.database.db,
     onUserAccessChanged: async (userId) => {
-      deps.apiKeys.ownerChanged(userId);
+      deps.bus.publish(TOPICS.user, userId);
       await deps.sessions.revokeAllForUser(userId);
     },
-    onUserChanged: (userId) => deps.apiKeys.ownerChanged(userId),
+    onUserChanged: (userId) => deps.bus.publish(TOPICS.user, userId),
   };
 }
 

@@ -5,6 +5,7 @@ import { ROLE_SCOPES } from '../../../src/modules/auth/principal.js';
 import { createUser } from '../../../src/modules/users/user.service.js';
 import { updateUser } from '../../../src/modules/users/user.repository.js';
 import type { Role } from '../../../src/modules/users/user.table.js';
+import { TOPICS } from '../../../src/lib/invalidation-bus.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;
@@ -146,7 +147,7 @@ describe('API key lifecycle', () => {
     const { key } = await t.deps.apiKeys.create(owner, { name: 'owner-off', scopes: ['predict'] });
     expect((await t.gql(ME, undefined, withKey(key))).status).toBe(200);
     await updateUser(t.database.db, owner.userId, { disabled: true });
-    t.deps.apiKeys.ownerChanged(owner.userId);
+    t.deps.bus.publish(TOPICS.user, owner.userId);
     expect((await t.gql(ME, undefined, withKey(key))).status).toBe(401);
   });
 
