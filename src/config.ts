@@ -133,6 +133,8 @@ const schema = z.object({
   OIDC_PROVIDERS: jsonArray(oidcProvider),
   EXTERNAL_JWT_ISSUERS: jsonArray(externalIssuer),
   GRAPHIQL: z.enum(['on', 'off']).optional(),
+  HTTPS_REDIRECT: z.enum(['on', 'off']).default('off'),
+  TRUSTED_DOCUMENTS_FILE: optionalString,
   MAX_DEPTH: positiveInt(10),
   MAX_ALIASES: positiveInt(15),
   MAX_DIRECTIVES: positiveInt(50),
@@ -187,6 +189,10 @@ export interface Config {
   readonly oidcProviders: readonly z.infer<typeof oidcProvider>[];
   readonly externalJwtIssuers: readonly z.infer<typeof externalIssuer>[];
   readonly graphiql: boolean;
+  /** Answer plain-HTTP requests (socket, or a trusted proxy's `X-Forwarded-Proto`) with a redirect to https. */
+  readonly httpsRedirect: boolean;
+  /** A persisted-documents manifest (`{ "<hash>": "<document>" }`): only its operations run. */
+  readonly trustedDocumentsFile: string | undefined;
   readonly introspectionForEveryone: boolean;
   readonly limits: {
     readonly maxDepth: number;
@@ -268,6 +274,8 @@ export function loadConfig(env: Environment = process.env): Config {
     oidcProviders: e.OIDC_PROVIDERS,
     externalJwtIssuers: e.EXTERNAL_JWT_ISSUERS,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'on' : !production,
+    httpsRedirect: e.HTTPS_REDIRECT === 'on',
+    trustedDocumentsFile: e.TRUSTED_DOCUMENTS_FILE,
     introspectionForEveryone: !production,
     limits: {
       maxDepth: e.MAX_DEPTH,

@@ -6,6 +6,9 @@ import type { App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
+/** Node's header cap (also its default): a request with more header bytes is answered 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
@@ -25,22 +28,32 @@ export async function listen(app: App, options: ListenOptions): Promise<RunningS
   const { config, logger } = options;
   // Yoga's node adapter puts `req` into the server context; the context reads the peer from it.
   const handler = (req: IncomingMessage, res: ServerResponse) => void app.requestListener(req, res);
+  const hygiene = {
+    // Larger header blocks are answered 431 by node before any of our code runs.
+    maxHeaderSize: MAX_HEADER_BYTES,
+    // Slow clients cannot hold sockets open: the headers, then the whole request, have deadlines.
+    headersTimeout: 10_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+  };
   const server: Server = config.tls
     ? createHttpsServer(
         {
+          ...hygiene,
           cert: readFileSync(config.tls.certFile),
           key: readFileSync(config.tls.keyFile),
           minVersion: 'TLSv1.2',
+          handshakeTimeout: 10_000,
         },
         handler,
       )
-    : createHttpServer(handler);
+    : createHttpServer(hygiene, handler);
 
-  // Slow clients cannot hold sockets open forever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
+  // A keep-alive socket serves a bounded number of requests, so load spreads after a deploy.
+  server.maxRequestsPerSocket = 1000;
+  // An idle socket (no request in flight) is closed.
+  server.setTimeout(60_000);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
