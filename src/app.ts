@@ -15,6 +15,7 @@ import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { useUnsupportedMediaType } from './plugins/use-unsupported-media-type.js';
 import { buildSchema } from './schema.js';
 
 export type App = YogaServerInstance<ServerContext, AppContext>;
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): App {
       config.graphiql && useGraphiql(),
       // CONTRACT.md §2: GET and simple-content-type POSTs must carry one of these headers.
       useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
+      useUnsupportedMediaType(),
       trustedDocuments !== undefined && useTrustedDocuments({ documents: trustedDocuments }),
       useIntrospectionPolicy({ openToEveryone: config.introspectionForEveryone }),
       config.production && useHideSuggestions(),
