@@ -12,6 +12,7 @@ import { useHealthEndpoints } from './plugins/use-health-endpoints.js';
 import { useHideSuggestions } from './plugins/use-hide-suggestions.js';
 import { useHttpsRedirect } from './plugins/use-https-redirect.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
+import { useMaxValidationErrors } from './plugins/use-max-validation-errors.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): App {
       trustedDocuments !== undefined && useTrustedDocuments({ documents: trustedDocuments }),
       useIntrospectionPolicy({ openToEveryone: config.introspectionForEveryone }),
       config.production && useHideSuggestions(),
+      config.production && useMaxValidationErrors(),
       // Last: sees every error, ours and graphql-js's, and sets the contract's codes and statuses.
       useContractErrors(),
     ],
