@@ -1,4 +1,3 @@
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AppContext, AppDeps, ServerContext } from './context.js';
 import { clientAddress, createProxyTrust } from './lib/client-address.js';
@@ -7,6 +6,7 @@ import { loadTrustedDocuments } from './lib/trusted-documents.js';
 import { yogaLogger } from './lib/yoga-logger.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
 import { useCors } from './plugins/use-cors.js';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useGraphiql } from './plugins/use-graphiql.js';
 import { useHealthEndpoints } from './plugins/use-health-endpoints.js';
 import { useHideSuggestions } from './plugins/use-hide-suggestions.js';
@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): App {
       }),
       config.graphiql && useGraphiql(),
       // CONTRACT.md §2: GET and simple-content-type POSTs must carry one of these headers.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
+      useCsrfPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
       useUnsupportedMediaType(),
       trustedDocuments !== undefined && useTrustedDocuments({ documents: trustedDocuments }),
       useIntrospectionPolicy({ openToEveryone: config.introspectionForEveryone }),
