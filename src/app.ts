@@ -1,7 +1,7 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AppContext, AppDeps, ServerContext } from './context.js';
 import { clientAddress, createProxyTrust } from './lib/client-address.js';
-import { isSecureRequest } from './lib/transport.js';
+import { isSecureRequest, peerAddress } from './lib/transport.js';
 import { loadTrustedDocuments } from './lib/trusted-documents.js';
 import { yogaLogger } from './lib/yoga-logger.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
@@ -16,7 +16,7 @@ import { useMaxValidationErrors } from './plugins/use-max-validation-errors.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
-import { useUnsupportedMediaType } from './plugins/use-unsupported-media-type.js';
+import { useRequestParsing } from './plugins/use-request-parsing.js';
 import { buildSchema } from './schema.js';
 
 export type App = YogaServerInstance<ServerContext, AppContext>;
@@ -26,6 +26,8 @@ export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const proxyTrust = createProxyTrust(config.trustProxy);
   const isSecure = (request: Request, serverContext: ServerContext) => isSecureRequest(request, serverContext, proxyTrust);
+  const clientOf = (request: Request, serverContext: ServerContext) =>
+    clientAddress(peerAddress(serverContext), request.headers.get('x-forwarded-for'), proxyTrust);
   const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : undefined;
 
   return createYoga<ServerContext, Omit<AppContext, keyof ServerContext | 'request'>>({
@@ -49,11 +51,11 @@ export function createApp(deps: AppDeps): App {
         deps,
         requestId: scope.requestId,
         log: scope.log,
-        clientAddress: clientAddress(req?.socket.remoteAddress ?? remoteAddress, request.headers.get('x-forwarded-for'), proxyTrust),
+        clientAddress: clientOf(request, { req, remoteAddress }),
       };
     },
     plugins: [
-      useRequestId(logger),
+      useRequestId(logger, { clientAddress: clientOf }),
       // Every response, including the ones the plugins below end early, gets these headers.
       useSecurityHeaders({ isSecure }),
       useCors({ origins: config.corsOrigins }),
@@ -67,7 +69,7 @@ export function createApp(deps: AppDeps): App {
       config.graphiql && useGraphiql(),
       // CONTRACT.md §2: GET and simple-content-type POSTs must carry one of these headers.
       useCsrfPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
-      useUnsupportedMediaType(),
+      useRequestParsing(),
       trustedDocuments !== undefined && useTrustedDocuments({ documents: trustedDocuments }),
       useIntrospectionPolicy({ openToEveryone: config.introspectionForEveryone }),
       config.production && useHideSuggestions(),
