@@ -21,20 +21,37 @@ export interface ListenOptions {
   logger: Logger;
   /** Overrides config.port (tests pass 0 for a free port). */
   port?: number;
+  /** Overrides the slow-client deadlines (tests shorten them). */
+  timeouts?: Partial<Timeouts>;
 }
+
+export interface Timeouts {
+  /** The request's headers must arrive within this. @default 10000 */
+  headersMs: number;
+  /** The whole request (headers and body) must arrive within this. @default 30000 */
+  requestMs: number;
+  /** An idle keep-alive socket is closed after this. @default 5000 */
+  keepAliveMs: number;
+  /** How often node checks the two deadlines above. @default 1000 */
+  checkIntervalMs: number;
+}
+
+const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 };
 
 /** Serves the app over HTTP, or HTTPS when TLS files are configured. */
 export async function listen(app: App, options: ListenOptions): Promise<RunningServer> {
   const { config, logger } = options;
   // Yoga's node adapter puts `req` into the server context; the context reads the peer from it.
   const handler = (req: IncomingMessage, res: ServerResponse) => void app.requestListener(req, res);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const hygiene = {
     // Larger header blocks are answered 431 by node before any of our code runs.
     maxHeaderSize: MAX_HEADER_BYTES,
     // Slow clients cannot hold sockets open: the headers, then the whole request, have deadlines.
-    headersTimeout: 10_000,
-    requestTimeout: 30_000,
-    keepAliveTimeout: 5_000,
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
   };
   const server: Server = config.tls
     ? createHttpsServer(
