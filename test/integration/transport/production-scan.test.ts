@@ -170,6 +170,13 @@ describe('graphql-cop against production', () => {
       await post({ query: '{ __typename }', variables: 'not an object' }),
       await post({ query: 42 }),
       await post(null),
+      await get('{ __typename }&variables=%7Bnot-json'),
+      await get('{ __typename }&extensions=%5B'),
+      await send('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-csrf': '1' },
+        body: 'query=%7B__typename%7D&variables=%7B',
+      }),
     ];
     for (const answer of answers) {
       expect(answer.status).toBe(400);
