@@ -230,6 +230,10 @@ export function loadConfig(env: Environment = process.env): Config {
   if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
     throw new ConfigError(e.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'must be set together with its pair');
   }
+  if (e.HTTPS_REDIRECT === 'on' && e.TRUST_PROXY.length === 0) {
+    // Without a proxy whose X-Forwarded-Proto we believe, every request looks plain: a redirect loop.
+    throw new ConfigError('HTTPS_REDIRECT', 'needs TRUST_PROXY (the proxy that terminates TLS)');
+  }
   if (e.BOOTSTRAP_ADMIN_PASSWORD && !e.BOOTSTRAP_ADMIN_EMAIL) {
     throw new ConfigError('BOOTSTRAP_ADMIN_EMAIL', 'is required when BOOTSTRAP_ADMIN_PASSWORD is set');
   }

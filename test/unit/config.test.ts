@@ -54,6 +54,7 @@ describe('config', () => {
     [{ REFRESH_TOKEN_TTL: '40d' }, 'REFRESH_TOKEN_ABSOLUTE_TTL'],
     [{ JWT_SIGNING_KEY: 'not a pem' }, 'JWT_SIGNING_KEY'],
     [{ HTTPS_REDIRECT: 'yes' }, 'HTTPS_REDIRECT'],
+    [{ HTTPS_REDIRECT: 'on' }, 'HTTPS_REDIRECT'],
   ])('%o stops the start naming %s', (env, setting) => {
     const error = problem(env);
     expect(error.setting).toBe(setting);
@@ -90,7 +91,7 @@ describe('config', () => {
     const defaults = loadConfig({});
     expect(defaults.httpsRedirect).toBe(false);
     expect(defaults.trustedDocumentsFile).toBeUndefined();
-    const locked = loadConfig({ HTTPS_REDIRECT: 'on', TRUSTED_DOCUMENTS_FILE: '/etc/modelgate/persisted-documents.json' });
+    const locked = loadConfig({ HTTPS_REDIRECT: 'on', TRUST_PROXY: '10.0.0.0/8', TRUSTED_DOCUMENTS_FILE: '/etc/modelgate/persisted-documents.json' });
     expect(locked.httpsRedirect).toBe(true);
     expect(locked.trustedDocumentsFile).toBe('/etc/modelgate/persisted-documents.json');
   });
