@@ -4,6 +4,10 @@ import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { PRODUCTION_ENV } from '../../helpers/production.js';
 
 /**
+ * TODO(integrator): once authentication sets `context.principal`, add the HTTP case "an ADMIN's
+ * introspection query answers 200 in production" here; the decision itself (`mayIntrospect`) is
+ * covered in test/unit/lib/introspection.test.ts.
+ *
  * The checks graphql-cop runs, each as the request it sends, against NODE_ENV=production, plus
  * the introspection bypass spellings. Every refusal carries the contract's code and status.
  */
