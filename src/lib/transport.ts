@@ -4,7 +4,8 @@ import type { ProxyTrust } from './client-address.js';
 
 /** The TCP peer of a request: the node socket's, or the one a test handed `app.fetch`. */
 export function peerAddress(serverContext: ServerContext | undefined): string | undefined {
-  return serverContext?.req?.socket.remoteAddress ?? serverContext?.remoteAddress;
+  // Node detaches `req.socket` once the connection is gone (e.g. an over-long body cut short).
+  return serverContext?.req?.socket?.remoteAddress ?? serverContext?.remoteAddress;
 }
 
 /**
@@ -13,7 +14,7 @@ export function peerAddress(serverContext: ServerContext | undefined): string | 
  * `X-Forwarded-Proto` is ignored.
  */
 export function isSecureRequest(request: Request, serverContext: ServerContext | undefined, trust: ProxyTrust): boolean {
-  if ((serverContext?.req?.socket as TLSSocket | undefined)?.encrypted) return true;
+  if ((serverContext?.req?.socket as TLSSocket | null | undefined)?.encrypted) return true;
   const peer = peerAddress(serverContext);
   if (!peer || !trust.trusts(peer)) return false;
   const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();

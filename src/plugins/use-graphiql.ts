@@ -142,7 +142,8 @@ export function useGraphiql(options: GraphiqlOptions = {}): Plugin {
         );
         return;
       }
-      if (url.pathname === endpoint && request.headers.get('accept')?.includes('text/html') && !url.searchParams.has('query')) {
+      // A browser navigating here asks for HTML (GraphiQL keeps the query in `?query=`); API clients never do.
+      if (url.pathname === endpoint && request.headers.get('accept')?.includes('text/html')) {
         const nonce = randomBytes(18).toString('base64');
         endResponse(
           new fetchAPI.Response(page(nonce, assetsPath, endpoint, title), {

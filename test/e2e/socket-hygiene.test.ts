@@ -83,6 +83,18 @@ describe('request hygiene on the socket', () => {
     expect(ms).toBeLessThan(3000);
   });
 
+  it('a chunked body past the cap (no Content-Length to check up front) is 413 BAD_REQUEST', async () => {
+    const chunk = 'x'.repeat(64 * 1024);
+    const parts = [
+      'POST /graphql HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
+      ...Array.from({ length: 20 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`),
+      '0\r\n\r\n',
+    ];
+    const { text } = await raw(direct, parts, 8000);
+    expect(statusOf(text)).toBe(413);
+    expect(text).toContain('"code":"BAD_REQUEST"');
+  });
+
   it('an unknown method is 405 with a BAD_REQUEST body', async () => {
     const response = await fetch(`${direct.url}/graphql`, { method: 'PATCH', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(response.status).toBe(405);
