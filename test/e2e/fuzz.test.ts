@@ -68,7 +68,16 @@ const path = fc.oneof(
 );
 const method = fc.constantFrom('GET', 'GET', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
 
-const request = fc.record({ method, path, body, contentType, headers: extraHeaders });
+const request = fc.record({
+  method,
+  path,
+  body,
+  contentType,
+  headers: extraHeaders,
+  // Chunked bodies carry no Content-Length, so the size cap must stop them while they stream.
+  chunked: fc.boolean(),
+  oversized: fc.oneof({ weight: 20, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+});
 
 interface FuzzRequest {
   method: string;
@@ -76,13 +85,32 @@ interface FuzzRequest {
   body: string | Uint8Array;
   contentType: string;
   headers: Record<string, string>;
+  chunked: boolean;
+  oversized: boolean;
+}
+
+const OVERSIZED = new Uint8Array(1024 * 1024 + 4096).fill(0x20);
+
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (let at = 0; at < bytes.length; at += 64 * 1024) controller.enqueue(bytes.slice(at, at + 64 * 1024));
+      controller.close();
+    },
+  });
 }
 
 async function send(r: FuzzRequest) {
   const headers = new Headers(r.headers);
   if (r.contentType) headers.set('content-type', r.contentType);
   const withBody = r.method !== 'GET' && r.method !== 'HEAD';
-  const response = await fetch(`${server.url}${r.path}`, { method: r.method, headers, body: withBody ? (r.body as BodyInit) : undefined });
+  let payload: BodyInit | undefined;
+  if (withBody) {
+    const bytes = r.oversized ? OVERSIZED : typeof r.body === 'string' ? new TextEncoder().encode(r.body) : r.body;
+    payload = (r.chunked ? streamOf(bytes) : bytes) as BodyInit;
+  }
+  const init = { method: r.method, headers, body: payload, duplex: 'half' } as RequestInit;
+  const response = await fetch(`${server.url}${r.path}`, init);
   await response.arrayBuffer();
   return response.status;
 }
