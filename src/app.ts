@@ -14,9 +14,9 @@ import { useHttpsRedirect } from './plugins/use-https-redirect.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useMaxValidationErrors } from './plugins/use-max-validation-errors.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
+import { useRequestParsing } from './plugins/use-request-parsing.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
-import { useRequestParsing } from './plugins/use-request-parsing.js';
 import { buildSchema } from './schema.js';
 
 export type App = YogaServerInstance<ServerContext, AppContext>;
@@ -71,6 +71,7 @@ export function createApp(deps: AppDeps): App {
       useCsrfPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
       useRequestParsing(),
       trustedDocuments !== undefined && useTrustedDocuments({ documents: trustedDocuments }),
+      // Decides at execution from `context.principal`: keep it after authentication's plugin.
       useIntrospectionPolicy({ openToEveryone: config.introspectionForEveryone }),
       config.production && useHideSuggestions(),
       config.production && useMaxValidationErrors(),

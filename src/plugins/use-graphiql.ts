@@ -112,6 +112,10 @@ function distDirectory(): string {
 }
 
 /**
+ * Why @graphql-yoga/graphiql: it ships a prebuilt, self-contained UMD bundle (GraphiQL, React and
+ * monaco with its workers), so nothing is bundled here and nothing is fetched at run time; the
+ * `graphiql` package itself ships ESM that needs a bundler and a React copy of our own.
+ *
  * GraphiQL from modelgate's own routes: the page on `GET /graphql` asking for HTML, its assets
  * (read from the installed package, never a CDN) under `assetsPath`. Each page gets a fresh
  * nonce and a CSP that allows only its own scripts.
