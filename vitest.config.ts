@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // graphql 16 has no "exports" map: Node (and so yoga) loads index.js while Vite would pick
-    // the "module" entry index.mjs. Two copies break `instanceof GraphQLError`; use Node's one.
+    // graphql 16 ships CJS (`main`) and ESM (`module`) copies. Node, and so yoga and
+    // @graphql-tools, load the CJS one; without this, vite would hand our source the ESM copy and
+    // `instanceof GraphQLError` would fail across the two (every contract error became a 500).
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {

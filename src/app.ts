@@ -1,12 +1,24 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AppContext, AppDeps, ServerContext } from './context.js';
 import { clientAddress, createProxyTrust } from './lib/client-address.js';
+import { isSecureRequest, peerAddress } from './lib/transport.js';
+import { loadTrustedDocuments } from './lib/trusted-documents.js';
 import { yogaLogger } from './lib/yoga-logger.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useAuthorization } from './plugins/use-authorization.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
+import { useCors } from './plugins/use-cors.js';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
+import { useGraphiql } from './plugins/use-graphiql.js';
 import { useHealthEndpoints } from './plugins/use-health-endpoints.js';
+import { useHideSuggestions } from './plugins/use-hide-suggestions.js';
+import { useHttpsRedirect } from './plugins/use-https-redirect.js';
+import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
+import { useMaxValidationErrors } from './plugins/use-max-validation-errors.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
+import { useRequestParsing } from './plugins/use-request-parsing.js';
+import { useSecurityHeaders } from './plugins/use-security-headers.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { buildSchema } from './schema.js';
 
 export type App = YogaServerInstance<ServerContext, AppContext>;
@@ -15,15 +27,23 @@ export type App = YogaServerInstance<ServerContext, AppContext>;
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const proxyTrust = createProxyTrust(config.trustProxy);
+  const isSecure = (request: Request, serverContext: ServerContext) => isSecureRequest(request, serverContext, proxyTrust);
+  const clientOf = (request: Request, serverContext: ServerContext) =>
+    clientAddress(peerAddress(serverContext), request.headers.get('x-forwarded-for'), proxyTrust);
+  const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : undefined;
 
   return createYoga<ServerContext, Omit<AppContext, keyof ServerContext | 'request'>>({
     schema: buildSchema(),
     logging: yogaLogger(logger),
     // Never dev mode: no stack or original error ever reaches a client.
     maskedErrors: { maskError, isDev: false },
-    graphiql: config.graphiql,
+    // Both ours (below): yoga's GraphiQL loads from a CDN, and yoga's CORS reflects any origin.
+    graphiql: false,
+    cors: false,
     landingPage: false,
     batching: false,
+    // The client preset of graphql-codegen names trusted documents in `documentId`.
+    ...(trustedDocuments ? { extraParamNames: ['documentId'] } : {}),
     maxRequestBodySize: config.limits.maxBodyBytes,
     // Yoga's own health route answers an empty body; ours (below) answers the contract's JSON.
     healthCheckEndpoint: '/.yoga/health',
@@ -33,17 +53,26 @@ export function createApp(deps: AppDeps): App {
         deps,
         requestId: scope.requestId,
         log: scope.log,
-        clientAddress: clientAddress(req?.socket.remoteAddress ?? remoteAddress, request.headers.get('x-forwarded-for'), proxyTrust),
+        clientAddress: clientOf(request, { req, remoteAddress }),
       };
     },
     plugins: [
-      useRequestId(logger),
+      useRequestId(logger, { clientAddress: clientOf }),
+      // Every response, including the ones the plugins below end early, gets these headers.
+      useSecurityHeaders({ isSecure }),
+      useCors({ origins: config.corsOrigins }),
+      config.httpsRedirect && useHttpsRedirect({ isSecure, publicUrl: config.publicUrl }),
       useHealthEndpoints({
         checks: {
           database: () => deps.database.ping(),
           ...(deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {}),
         },
       }),
+      config.graphiql && useGraphiql(),
+      // CONTRACT.md §2: GET and simple-content-type POSTs must carry one of these headers.
+      useCsrfPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
+      useRequestParsing(),
+      trustedDocuments !== undefined && useTrustedDocuments({ documents: trustedDocuments }),
       // Who is calling, then what they may do: both before any resolver runs.
       useAuthentication({ verifyApiKey: (key) => deps.apiKeys.verify(key) }),
       useAuthorization({
@@ -59,6 +88,10 @@ export function createApp(deps: AppDeps): App {
             details: { errorCode: denied.decision.code },
           }),
       }),
+      // Decides at execution from `context.principal`: keep it after authentication's plugin.
+      useIntrospectionPolicy({ openToEveryone: config.introspectionForEveryone }),
+      config.production && useHideSuggestions(),
+      config.production && useMaxValidationErrors(),
       // Last: sees every error, ours and graphql-js's, and sets the contract's codes and statuses.
       useContractErrors(),
     ],

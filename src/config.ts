@@ -133,6 +133,8 @@ const schema = z.object({
   OIDC_PROVIDERS: jsonArray(oidcProvider),
   EXTERNAL_JWT_ISSUERS: jsonArray(externalIssuer),
   GRAPHIQL: z.enum(['on', 'off']).optional(),
+  HTTPS_REDIRECT: z.enum(['on', 'off']).default('off'),
+  TRUSTED_DOCUMENTS_FILE: optionalString,
   MAX_DEPTH: positiveInt(10),
   MAX_ALIASES: positiveInt(15),
   MAX_DIRECTIVES: positiveInt(50),
@@ -187,6 +189,10 @@ export interface Config {
   readonly oidcProviders: readonly z.infer<typeof oidcProvider>[];
   readonly externalJwtIssuers: readonly z.infer<typeof externalIssuer>[];
   readonly graphiql: boolean;
+  /** Answer plain-HTTP requests (socket, or a trusted proxy's `X-Forwarded-Proto`) with a redirect to https. */
+  readonly httpsRedirect: boolean;
+  /** A persisted-documents manifest (`{ "<hash>": "<document>" }`): only its operations run. */
+  readonly trustedDocumentsFile: string | undefined;
   readonly introspectionForEveryone: boolean;
   readonly limits: {
     readonly maxDepth: number;
@@ -223,6 +229,10 @@ export function loadConfig(env: Environment = process.env): Config {
   if (production && !e.DATABASE_URL) throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
   if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
     throw new ConfigError(e.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'must be set together with its pair');
+  }
+  if (e.HTTPS_REDIRECT === 'on' && e.TRUST_PROXY.length === 0) {
+    // Without a proxy whose X-Forwarded-Proto we believe, every request looks plain: a redirect loop.
+    throw new ConfigError('HTTPS_REDIRECT', 'needs TRUST_PROXY (the proxy that terminates TLS)');
   }
   if (e.BOOTSTRAP_ADMIN_PASSWORD && !e.BOOTSTRAP_ADMIN_EMAIL) {
     throw new ConfigError('BOOTSTRAP_ADMIN_EMAIL', 'is required when BOOTSTRAP_ADMIN_PASSWORD is set');
@@ -268,6 +278,8 @@ export function loadConfig(env: Environment = process.env): Config {
     oidcProviders: e.OIDC_PROVIDERS,
     externalJwtIssuers: e.EXTERNAL_JWT_ISSUERS,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'on' : !production,
+    httpsRedirect: e.HTTPS_REDIRECT === 'on',
+    trustedDocumentsFile: e.TRUSTED_DOCUMENTS_FILE,
     introspectionForEveryone: !production,
     limits: {
       maxDepth: e.MAX_DEPTH,

@@ -6,6 +6,9 @@ import type { App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
+/** Node's header cap (also its default): a request with more header bytes is answered 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
@@ -18,29 +21,56 @@ export interface ListenOptions {
   logger: Logger;
   /** Overrides config.port (tests pass 0 for a free port). */
   port?: number;
+  /** Overrides the slow-client deadlines (tests shorten them). */
+  timeouts?: Partial<Timeouts>;
 }
+
+export interface Timeouts {
+  /** The request's headers must arrive within this. @default 10000 */
+  headersMs: number;
+  /** The whole request (headers and body) must arrive within this. @default 30000 */
+  requestMs: number;
+  /** An idle keep-alive socket is closed after this. @default 5000 */
+  keepAliveMs: number;
+  /** How often node checks the two deadlines above. @default 1000 */
+  checkIntervalMs: number;
+}
+
+const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 };
 
 /** Serves the app over HTTP, or HTTPS when TLS files are configured. */
 export async function listen(app: App, options: ListenOptions): Promise<RunningServer> {
   const { config, logger } = options;
   // Yoga's node adapter puts `req` into the server context; the context reads the peer from it.
   const handler = (req: IncomingMessage, res: ServerResponse) => void app.requestListener(req, res);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const hygiene = {
+    // Larger header blocks are answered 431 by node before any of our code runs.
+    maxHeaderSize: MAX_HEADER_BYTES,
+    // Slow clients cannot hold sockets open: the headers, then the whole request, have deadlines.
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
   const server: Server = config.tls
     ? createHttpsServer(
         {
+          ...hygiene,
           cert: readFileSync(config.tls.certFile),
           key: readFileSync(config.tls.keyFile),
           minVersion: 'TLSv1.2',
+          handshakeTimeout: 10_000,
         },
         handler,
       )
-    : createHttpServer(handler);
+    : createHttpServer(hygiene, handler);
 
-  // Slow clients cannot hold sockets open forever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
+  // A keep-alive socket serves a bounded number of requests, so load spreads after a deploy.
+  server.maxRequestsPerSocket = 1000;
+  // An idle socket (no request in flight) is closed.
+  server.setTimeout(60_000);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -52,12 +52,17 @@ function normalize(error: GraphQLError): GraphQLError {
   const code = inferCode(error, http);
   const message = code === 'INTERNAL_SERVER_ERROR' ? MASKED_MESSAGE : error.message;
   const status = http?.status ?? HTTP_STATUS[code];
-  const extensions = { ...error.extensions, code, http: { ...http, status } };
+  // Yoga copies a JSON parser's own error (which quotes the body) into `extensions.originalError`.
+  const { originalError: _internal, ...publicExtensions } = error.extensions ?? {};
+  const extensions = { ...publicExtensions, code, http: { ...http, status } };
   if (code === 'INTERNAL_SERVER_ERROR') {
     // Nothing of an unexpected error leaves the process but its code.
     return new GraphQLError(message, { path: error.path, extensions: { code, http: { status: 500 } } });
   }
-  return error.message === message && error.extensions?.['code'] === code && http?.status === status
+  return error.message === message &&
+    error.extensions?.['code'] === code &&
+    http?.status === status &&
+    !('originalError' in (error.extensions ?? {}))
     ? error
     : withExtensions(error, extensions);
 }

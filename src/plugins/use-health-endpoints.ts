@@ -9,6 +9,7 @@ export interface HealthOptions {
   timeoutMs?: number;
 }
 
+// Copied per response: whatwg-node's Headers may write through to the object it was built from.
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 /** `GET /health` (the process serves) and `GET /ready` (its dependencies answer). */
@@ -22,7 +23,7 @@ export function useHealthEndpoints(options: HealthOptions): Plugin {
         return;
       }
       if (url.pathname === '/health') {
-        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: JSON_HEADERS }));
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: { ...JSON_HEADERS } }));
         return;
       }
       const results = await Promise.all(
@@ -31,7 +32,7 @@ export function useHealthEndpoints(options: HealthOptions): Plugin {
       const down = results.filter(([, ok]) => !ok).map(([name]) => name);
       const body = down.length === 0 ? { status: 'ok' } : { status: 'unavailable', down };
       endResponse(
-        new fetchAPI.Response(JSON.stringify(body), { status: down.length === 0 ? 200 : 503, headers: JSON_HEADERS }),
+        new fetchAPI.Response(JSON.stringify(body), { status: down.length === 0 ? 200 : 503, headers: { ...JSON_HEADERS } }),
       );
     },
   };

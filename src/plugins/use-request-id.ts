@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import type { ServerContext } from '../context.js';
 import type { Logger } from '../logger.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -27,18 +28,29 @@ export function requestScope(request: Request, logger: Logger): RequestScope {
   return scope;
 }
 
+export interface RequestIdOptions {
+  /** The caller's address for the access line (socket, or trusted proxy headers only). */
+  clientAddress?: (request: Request, serverContext: ServerContext) => string;
+}
+
 /** Gives every request an id, echoes it in `X-Request-Id`, and logs one access line per response. */
-export function useRequestId(logger: Logger): Plugin {
+export function useRequestId(logger: Logger, options: RequestIdOptions = {}): Plugin<object, ServerContext> {
   return {
     onRequest({ request }) {
       requestScope(request, logger);
     },
-    onResponse({ request, response }) {
+    onResponse({ request, response, serverContext }) {
       const scope = requestScope(request, logger);
       response.headers.set(REQUEST_ID_HEADER, scope.requestId);
       const path = new URL(request.url, 'http://localhost').pathname;
       scope.log.info(
-        { method: request.method, path, status: response.status, ms: Math.round(performance.now() - scope.startedAt) },
+        {
+          method: request.method,
+          path,
+          status: response.status,
+          ms: Math.round(performance.now() - scope.startedAt),
+          client: options.clientAddress?.(request, serverContext),
+        },
         'request',
       );
     },

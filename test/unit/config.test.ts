@@ -53,6 +53,8 @@ describe('config', () => {
     [{ TLS_CERT_FILE: '/c.pem' }, 'TLS_KEY_FILE'],
     [{ REFRESH_TOKEN_TTL: '40d' }, 'REFRESH_TOKEN_ABSOLUTE_TTL'],
     [{ JWT_SIGNING_KEY: 'not a pem' }, 'JWT_SIGNING_KEY'],
+    [{ HTTPS_REDIRECT: 'yes' }, 'HTTPS_REDIRECT'],
+    [{ HTTPS_REDIRECT: 'on' }, 'HTTPS_REDIRECT'],
   ])('%o stops the start naming %s', (env, setting) => {
     const error = problem(env);
     expect(error.setting).toBe(setting);
@@ -83,5 +85,14 @@ describe('config', () => {
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
     expect(config.trustProxy).toEqual(['10.0.0.0/8', '::1']);
     expect(config.externalJwtIssuers[0]).toMatchObject({ issuer: 'https://idp', defaultRole: 'USER', scopeClaim: 'scope' });
+  });
+
+  it('redirects plain HTTP and locks operations to a manifest only when told to', () => {
+    const defaults = loadConfig({});
+    expect(defaults.httpsRedirect).toBe(false);
+    expect(defaults.trustedDocumentsFile).toBeUndefined();
+    const locked = loadConfig({ HTTPS_REDIRECT: 'on', TRUST_PROXY: '10.0.0.0/8', TRUSTED_DOCUMENTS_FILE: '/etc/modelgate/persisted-documents.json' });
+    expect(locked.httpsRedirect).toBe(true);
+    expect(locked.trustedDocumentsFile).toBe('/etc/modelgate/persisted-documents.json');
   });
 });
