@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // graphql has no "exports": Node (and so yoga and graphql-tools) loads its CommonJS build, while
+  // vite would hand our sources index.mjs, and graphql-js refuses types from "another realm".
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
 import type { Redis } from './db/redis.js';
+import type { LimitStore } from './lib/limits/limit-store.js';
 import type { Logger } from './logger.js';
 import type { PasswordHasher } from './modules/auth/password.js';
 import type { Principal } from './modules/auth/principal.js';
@@ -34,6 +35,8 @@ export interface AppContext extends ServerContext {
   readonly log: Logger;
   /** The caller's address, from the socket or trusted proxy headers only. */
   readonly clientAddress: string;
+  /** The counters every limit uses (rate limits, cost budgets, login limiters): Redis-backed when configured. */
+  readonly limits: LimitStore;
   /** Set by authentication; absent for anonymous callers. */
   principal?: Principal | undefined;
   readonly request: Request;

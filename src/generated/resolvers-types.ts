@@ -19,6 +19,25 @@ export type Query = {
   __typename?: 'Query';
   /** The signed-in user (for an API key: the key's owner). */
   me: User;
+  /** The caller's cost budget. Asking costs nothing. */
+  rateLimit: RateLimitStatus;
+};
+
+/** Whom a @rateLimit counts: the caller (user, else address) or always the client address. */
+export type RateLimitPer =
+  | 'ADDRESS'
+  | 'CALLER';
+
+/** The caller's hourly cost budget, GitHub-style: `used + remaining = limit`. */
+export type RateLimitStatus = {
+  __typename?: 'RateLimitStatus';
+  /** Points per hour for the caller's tier. */
+  limit: Scalars['Int']['output'];
+  remaining: Scalars['Int']['output'];
+  /** When the whole budget is available again (points flow back evenly over the hour). */
+  resetAt: Scalars['DateTime']['output'];
+  tier: Tier;
+  used: Scalars['Int']['output'];
 };
 
 export type Role =
@@ -124,7 +143,10 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateLimitPer: RateLimitPer;
+  RateLimitStatus: ResolverTypeWrapper<RateLimitStatus>;
   Role: Role;
   Scope: Scope;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -137,7 +159,9 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
   Query: Record<PropertyKey, never>;
+  RateLimitStatus: RateLimitStatus;
   String: Scalars['String']['output'];
   User: UserRow;
 }>;
@@ -146,15 +170,38 @@ export type AuthDirectiveArgs = { };
 
 export type AuthDirectiveResolver<Result, Parent, ContextType = AppContext, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CostDirectiveArgs = {
+  weight: Scalars['Int']['input'];
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = AppContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type HasRoleDirectiveArgs = {
   roles: Array<Role>;
 };
 
 export type HasRoleDirectiveResolver<Result, Parent, ContextType = AppContext, Args = HasRoleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ListSizeDirectiveArgs = {
+  assumedSize?: Maybe<Scalars['Int']['input']>;
+  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
+  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
+  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = AppContext, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type PublicDirectiveArgs = { };
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = AppContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RateLimitDirectiveArgs = {
+  max: Scalars['Int']['input'];
+  per?: Maybe<RateLimitPer>;
+  window: Scalars['String']['input'];
+};
+
+export type RateLimitDirectiveResolver<Result, Parent, ContextType = AppContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type RequiresScopesDirectiveArgs = {
   scopes: Array<Array<Scope>>;
@@ -168,6 +215,15 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type QueryResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  rateLimit?: Resolver<ResolversTypes['RateLimitStatus'], ParentType, ContextType>;
+}>;
+
+export type RateLimitStatusResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['RateLimitStatus'] = ResolversParentTypes['RateLimitStatus']> = ResolversObject<{
+  limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resetAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
+  used?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
@@ -183,12 +239,16 @@ export type UserResolvers<ContextType = AppContext, ParentType extends Resolvers
 export type Resolvers<ContextType = AppContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Query?: QueryResolvers<ContextType>;
+  RateLimitStatus?: RateLimitStatusResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = AppContext> = ResolversObject<{
   auth?: AuthDirectiveResolver<any, any, ContextType>;
+  cost?: CostDirectiveResolver<any, any, ContextType>;
   hasRole?: HasRoleDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
+  rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
   requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
 }>;

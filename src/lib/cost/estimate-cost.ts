@@ -1,0 +1,269 @@
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getNullableType,
+  getOperationAST,
+  getVariableValues,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  Kind,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+
+/**
+ * A static cost estimate after the IBM GraphQL cost specification (ibm.github.io/graphql-specs):
+ * `@cost(weight:)` on a field or its type, `@listSize(assumedSize:, slicingArguments:,
+ * sizedFields:)` on list fields and connections. Unlike GraphQL Armor's cost limit it reads
+ * variables, and it merges fields by response key the way execution does, so a selection costs
+ * the same whether written plainly, through fragments, or under an alias.
+ */
+
+/** A field's weight from outside the SDL (e.g. `predict`: rows x model weight); undefined = the SDL's. */
+export type FieldCostHook = (coordinate: string, args: Record<string, unknown>, context: unknown) => number | undefined;
+
+export interface CostOptions {
+  /** Items assumed for a list without `@listSize` (IBM: a configured default). @default 10 */
+  defaultListSize?: number;
+  /** Weight of a mutation root field without `@cost`: a write costs more than a read. @default 10 */
+  mutationWeight?: number;
+  /** Special fields, keyed by schema coordinate (`Mutation.predict`). */
+  fieldCost?: FieldCostHook | undefined;
+}
+
+export interface CostInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null | undefined;
+  /** Raw variables as the client sent them; coerced here with the operation's defaults. */
+  variables?: Record<string, unknown> | null | undefined;
+  context?: unknown;
+}
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  context: unknown;
+  options: Required<Pick<CostOptions, 'defaultListSize' | 'mutationWeight'>> & CostOptions;
+  /** Costing what was resolved (list sizes from the data) rather than estimating. */
+  actual: boolean;
+  /** Estimates of merged selections already costed: nested fragments would otherwise walk exponentially. */
+  memo: Map<string, number>;
+  ids: WeakMap<SelectionSetNode, number>;
+  nextId: number;
+}
+
+/** The estimated cost of the operation that will run; 0 when there is none or its variables do not coerce. */
+export function estimateCost(input: CostInput, options: CostOptions = {}): number {
+  return cost(input, options, undefined);
+}
+
+/**
+ * The cost of what was actually resolved: list sizes as returned, fields absent from the data
+ * (never resolved) free. Shopify's "actual cost", refunded against the reservation.
+ */
+export function actualCost(input: CostInput, data: Record<string, unknown> | null | undefined, options: CostOptions = {}): number {
+  return cost(input, options, data ?? {});
+}
+
+function cost(input: CostInput, options: CostOptions, data: Record<string, unknown> | undefined): number {
+  const operation = getOperationAST(input.document, input.operationName ?? undefined);
+  if (!operation) return 0;
+  const root = input.schema.getRootType(operation.operation);
+  if (!root) return 0;
+  const coerced = getVariableValues(input.schema, operation.variableDefinitions ?? [], input.variables ?? {});
+  if (coerced.errors) return 0;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of input.document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  const walk: Walk = {
+    schema: input.schema,
+    fragments,
+    variables: coerced.coerced,
+    context: input.context,
+    options: { defaultListSize: 10, mutationWeight: 10, ...options },
+    actual: data !== undefined,
+    memo: new Map(),
+    ids: new WeakMap(),
+    nextId: 0,
+  };
+  return selectionCost(walk, [operation.selectionSet], root, data, undefined);
+}
+
+interface Collected {
+  parentType: GraphQLCompositeType;
+  nodes: FieldNode[];
+}
+
+/** Costs the fields of some selection sets on one parent, merged by response key. */
+function selectionCost(
+  walk: Walk,
+  selectionSets: readonly SelectionSetNode[],
+  parentType: GraphQLCompositeType,
+  data: unknown,
+  sized: { names: readonly string[]; size: number } | undefined,
+): number {
+  let memoKey: string | undefined;
+  if (!walk.actual) {
+    const ids = selectionSets.map((set) => {
+      let id = walk.ids.get(set);
+      if (id === undefined) walk.ids.set(set, (id = walk.nextId++));
+      return id;
+    });
+    memoKey = `${parentType.name}|${ids.join(',')}|${sized ? `${sized.names.join(',')}:${sized.size}` : ''}`;
+    const known = walk.memo.get(memoKey);
+    if (known !== undefined) return known;
+  }
+  const fields = new Map<string, Collected>();
+  for (const set of selectionSets) collect(walk, set, parentType, fields, new Set());
+  let total = 0;
+  for (const [responseKey, { parentType: owner, nodes }] of fields) {
+    const node = nodes[0]!;
+    const name = node.name.value;
+    // Introspection and __typename are static and cheap; their depth has its own cap.
+    if (name.startsWith('__') || !('getFields' in owner)) continue;
+    const field = owner.getFields()[name];
+    if (!field) continue;
+    let value: unknown;
+    if (walk.actual) {
+      const object = data as Record<string, unknown> | null | undefined;
+      if (!object || !(responseKey in object)) continue;
+      value = object[responseKey];
+    }
+    total += fieldCost(walk, owner.name, field, nodes, value, sized);
+  }
+  if (memoKey !== undefined) walk.memo.set(memoKey, total);
+  return total;
+}
+
+function fieldCost(
+  walk: Walk,
+  ownerName: string,
+  field: GraphQLField<unknown, unknown>,
+  nodes: readonly FieldNode[],
+  value: unknown,
+  sized: { names: readonly string[]; size: number } | undefined,
+): number {
+  const args = argumentsOf(walk, field, nodes[0]!);
+  const named = getNamedType(field.type);
+  const weight =
+    walk.options.fieldCost?.(`${ownerName}.${field.name}`, args, walk.context) ??
+    costDirective(walk.schema, field) ??
+    costDirective(walk.schema, named) ??
+    (ownerName === walk.schema.getMutationType()?.name ? walk.options.mutationWeight : isCompositeType(named) ? 1 : 0);
+  const listSize = listSizeOf(walk, field, args);
+  const isList = isListType(getNullableType(field.type));
+  const childSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  const childSized = listSize?.sizedFields?.length ? { names: listSize.sizedFields, size: listSize.size } : undefined;
+
+  if (walk.actual) {
+    if (value === null || value === undefined) return weight;
+    const items = isList ? flatten(value) : [value];
+    const children =
+      isCompositeType(named) && childSets.length
+        ? items.reduce<number>((sum, item) => sum + selectionCost(walk, childSets, named, item, childSized), 0)
+        : 0;
+    return (isList ? items.length : 1) * weight + children;
+  }
+
+  const multiplier = isList
+    ? (sized?.names.includes(field.name) ? sized.size : undefined) ??
+      (listSize && !listSize.sizedFields?.length ? listSize.size : undefined) ??
+      walk.options.defaultListSize
+    : 1;
+  const children = isCompositeType(named) && childSets.length ? selectionCost(walk, childSets, named, undefined, childSized) : 0;
+  return multiplier * (weight + children);
+}
+
+function flatten(value: unknown): unknown[] {
+  if (!Array.isArray(value)) return [value];
+  return value.flatMap((item) => (Array.isArray(item) ? flatten(item) : [item]));
+}
+
+function argumentsOf(walk: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
+  try {
+    return getArgumentValues(field, node, walk.variables);
+  } catch {
+    // Execution reports the bad argument; the estimate just goes on without it.
+    return {};
+  }
+}
+
+function costDirective(schema: GraphQLSchema, target: { astNode?: unknown }): number | undefined {
+  const directive = schema.getDirective('cost');
+  const node = target.astNode as Parameters<typeof getDirectiveValues>[1] | undefined | null;
+  if (!directive || !node) return undefined;
+  const values = getDirectiveValues(directive, node);
+  return typeof values?.['weight'] === 'number' ? values['weight'] : undefined;
+}
+
+interface ListSize {
+  size: number;
+  sizedFields: string[] | undefined;
+}
+
+function listSizeOf(walk: Walk, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): ListSize | undefined {
+  const directive = walk.schema.getDirective('listSize');
+  if (!directive || !field.astNode) return undefined;
+  const values = getDirectiveValues(directive, field.astNode);
+  if (!values) return undefined;
+  const slicing = (values['slicingArguments'] as string[] | undefined) ?? [];
+  const sliced = slicing.map((name) => args[name]).filter((n): n is number => typeof n === 'number');
+  const assumed = typeof values['assumedSize'] === 'number' ? values['assumedSize'] : undefined;
+  return {
+    size: sliced.length ? Math.max(0, ...sliced) : (assumed ?? walk.options.defaultListSize),
+    sizedFields: values['sizedFields'] as string[] | undefined,
+  };
+}
+
+/** graphql-js's collectFields, without runtime types: fragments on other types count too (an upper bound). */
+function collect(
+  walk: Walk,
+  set: SelectionSetNode,
+  parentType: GraphQLCompositeType,
+  out: Map<string, Collected>,
+  visited: Set<string>,
+): void {
+  for (const selection of set.selections) {
+    if (!included(walk, selection)) continue;
+    if (selection.kind === Kind.FIELD) {
+      const key = selection.alias?.value ?? selection.name.value;
+      const seen = out.get(key);
+      if (seen) seen.nodes.push(selection);
+      else out.set(key, { parentType, nodes: [selection] });
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      collect(walk, selection.selectionSet, conditionType(walk, selection.typeCondition?.name.value, parentType), out, visited);
+    } else {
+      const name = selection.name.value;
+      const fragment = walk.fragments[name];
+      if (!fragment || visited.has(name)) continue;
+      visited.add(name);
+      collect(walk, fragment.selectionSet, conditionType(walk, fragment.typeCondition.name.value, parentType), out, visited);
+    }
+  }
+}
+
+function conditionType(walk: Walk, name: string | undefined, parentType: GraphQLCompositeType): GraphQLCompositeType {
+  if (!name) return parentType;
+  const type: GraphQLNamedType | undefined = walk.schema.getType(name);
+  // A fragment on an abstract type spread into an object type selects that object's fields.
+  if (type && isObjectType(type)) return type;
+  return isObjectType(parentType) ? parentType : ((type as GraphQLCompositeType | undefined) ?? parentType);
+}
+
+function included(walk: Walk, node: Parameters<typeof getDirectiveValues>[1]): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, walk.variables)?.['if'] === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, walk.variables)?.['if'] !== false;
+}
