@@ -53,7 +53,7 @@ export function useOperationCaps(options: OperationCapsOptions): Plugin {
         try {
           return inner(source, { ...parseOptions, maxTokens });
         } catch (error) {
-          if (error instanceof GraphQLError && /contains more th[ae]n \d+ tokens/.test(error.message)) {
+          if (error instanceof GraphQLError && /contains more th(?:an|at) \d+ tokens/.test(error.message)) {
             throw tooComplex('tokens', undefined, maxTokens, hideLimits);
           }
           throw error;
