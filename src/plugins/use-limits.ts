@@ -1,11 +1,13 @@
-import type { ExecutionResult, GraphQLSchema } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import type { OnExecuteHookResult } from '@envelop/core';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { Clock } from '../clock.js';
 import type { AppContext } from '../context.js';
 import { queryTooComplex, rateLimited } from '../errors.js';
 import { actualCost, estimateCost, type CostInput, type FieldCostHook } from '../lib/cost/estimate-cost.js';
 import { budgetCharge, callerOf } from '../lib/limits/identity.js';
-import type { Charge, LimitState, LimitStore } from '../lib/limits/limit-store.js';
+import type { Charge, ConsumeResult, LimitState, LimitStore } from '../lib/limits/limit-store.js';
+import { MemoryLimitStore } from '../lib/limits/memory-store.js';
 import { countRateLimited, rateLimitRules } from '../lib/limits/rate-limit-rules.js';
 import type { Tier } from '../modules/users/user.table.js';
 
@@ -36,6 +38,14 @@ export interface CostReport {
 
 const reports = new WeakMap<Request, CostReport>();
 
+interface Pending {
+  context: AppContext;
+  input: CostInput;
+  requested: number;
+  budget: Charge;
+  stop: (result: ExecutionResult) => void;
+}
+
 /** The cost report of a request, once the limits have run (the `rateLimit` resolver does not need it). */
 export const costReportOf = (request: Request): CostReport | undefined => reports.get(request);
 
@@ -53,9 +63,57 @@ export function useLimits(options: LimitsOptions): Plugin {
   const { schema, store, clock, budgets, maxCost, hideLimits } = options;
   const rules = rateLimitRules(schema);
   const costOptions = options.fieldCost ? { fieldCost: options.fieldCost } : {};
+  // Occurrences depend on the document and operation only: count once per parsed document.
+  const occurrences = new WeakMap<DocumentNode, Map<string, Map<string, number>>>();
+  const countOnce = (document: DocumentNode, operationName: string | null | undefined) => {
+    let byOperation = occurrences.get(document);
+    if (!byOperation) occurrences.set(document, (byOperation = new Map()));
+    let counts = byOperation.get(operationName ?? '');
+    if (!counts) byOperation.set(operationName ?? '', (counts = countRateLimited(schema, document, operationName, rules)));
+    return counts;
+  };
+
+  /** After the store answered: refuse with 429, or let execution run and refund what it did not spend. */
+  function settle(result: ConsumeResult, request: Pending): OnExecuteHookResult<YogaInitialContext> | undefined {
+    const { context, input, requested, budget } = request;
+    const budgetState = result.states.find((state) => state.key === budget.key)!;
+    const report: CostReport = {
+      requested,
+      actual: 0,
+      limit: budgetState.limit,
+      remaining: budgetState.remaining,
+      resetAt: budgetState.resetAt,
+    };
+    reports.set(context.request, report);
+
+    if (!result.allowed) {
+      const denied = result.states.filter((state) => !state.allowed);
+      request.stop({
+        errors: [rateLimited(deniedMessage(denied, budget.key), Math.max(...denied.map((s) => s.retryAfterMs)) / 1000)],
+        extensions: { cost: costExtension(report) },
+      });
+      return undefined;
+    }
+
+    return {
+      onExecuteDone({ result: executed, setResult }) {
+        if (!executed || Symbol.asyncIterator in executed) return;
+        const done = executed as ExecutionResult;
+        report.actual = Math.min(requested, actualCost(input, done.data, costOptions));
+        const unused = requested - report.actual;
+        if (unused > 0) {
+          // Not awaited: the store applies it before this instance's next command, and a lost
+          // refund (Redis gone meanwhile) only leaves the budget stricter.
+          void (result.store ?? store).refund([{ ...budget, amount: unused }]).catch(() => undefined);
+          report.remaining = Math.min(report.limit, report.remaining + unused);
+        }
+        setResult({ ...done, extensions: { ...done.extensions, cost: costExtension(report) } });
+      },
+    };
+  }
 
   return {
-    async onExecute({ args, setResultAndStopExecution }) {
+    onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as unknown as AppContext;
       const input: CostInput = {
         schema: args.schema,
@@ -76,47 +134,16 @@ export function useLimits(options: LimitsOptions): Plugin {
       const caller = callerOf(context);
       const budget = budgetCharge(caller, budgets, requested);
       const charges: Charge[] = [budget];
-      for (const [coordinate, count] of countRateLimited(args.schema, args.document, args.operationName, rules)) {
+      for (const [coordinate, count] of countOnce(args.document, args.operationName)) {
         const rule = rules.get(coordinate)!;
         const who = rule.per === 'ADDRESS' ? `addr:${context.clientAddress}` : caller.id;
         charges.push({ key: `rate:${coordinate}:${who}`, amount: count, limit: rule.max, windowMs: rule.windowMs });
       }
 
-      const result = await store.consume(charges);
-      const budgetState = result.states.find((state) => state.key === budget.key)!;
-      const report: CostReport = {
-        requested,
-        actual: 0,
-        limit: budgetState.limit,
-        remaining: budgetState.remaining,
-        resetAt: budgetState.resetAt,
-      };
-      reports.set(context.request, report);
-
-      if (!result.allowed) {
-        const denied = result.states.filter((state) => !state.allowed);
-        setResultAndStopExecution({
-          errors: [rateLimited(deniedMessage(denied, budget.key), Math.max(...denied.map((s) => s.retryAfterMs)) / 1000)],
-          extensions: { cost: costExtension(report) },
-        });
-        return;
-      }
-
-      return {
-        onExecuteDone({ result: executed, setResult }) {
-          if (!executed || Symbol.asyncIterator in executed) return;
-          const done = executed as ExecutionResult;
-          report.actual = Math.min(requested, actualCost(input, done.data, costOptions));
-          const unused = requested - report.actual;
-          if (unused > 0) {
-            // Not awaited: the store applies it before this instance's next command, and a lost
-            // refund (Redis gone meanwhile) only leaves the budget stricter.
-            void (result.store ?? store).refund([{ ...budget, amount: unused }]).catch(() => undefined);
-            report.remaining = Math.min(report.limit, report.remaining + unused);
-          }
-          setResult({ ...done, extensions: { ...done.extensions, cost: costExtension(report) } });
-        },
-      };
+      // The in-process store answers synchronously: no promise, no extra tick on the hot path.
+      const pending = store instanceof MemoryLimitStore ? store.consumeNow(charges) : store.consume(charges);
+      const next = (result: ConsumeResult) => settle(result, { context, input, requested, budget, stop: setResultAndStopExecution });
+      return pending instanceof Promise ? pending.then(next) : next(pending);
     },
 
     onResponse({ request, response }) {

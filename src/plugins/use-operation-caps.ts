@@ -1,4 +1,4 @@
-import { GraphQLError, parse, type ParseOptions, type Source } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type ParseOptions, type Source } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { checkOperationCaps, type CapViolation } from '../lib/cost/operation-caps.js';
 import { queryTooComplex } from '../errors.js';
@@ -44,6 +44,8 @@ export function useOperationCaps(options: OperationCapsOptions): Plugin {
     maxDirectives: options.maxDirectives,
   };
   const { maxTokens, maxDocumentLength, hideLimits } = options;
+  // Yoga reuses the parsed document of a repeated query: check each document once.
+  const checked = new WeakMap<DocumentNode, CapViolation | undefined>();
   return {
     onParse({ params, parseFn, setParseFn }) {
       const length = typeof params.source === 'string' ? params.source.length : params.source.body.length;
@@ -61,7 +63,9 @@ export function useOperationCaps(options: OperationCapsOptions): Plugin {
       });
     },
     onValidate({ params, setResult }) {
-      const violation = checkOperationCaps(params.documentAST, caps);
+      const document = params.documentAST;
+      if (!checked.has(document)) checked.set(document, checkOperationCaps(document, caps));
+      const violation = checked.get(document);
       if (violation) setResult([tooComplex(violation.cap, violation.actual, violation.limit, hideLimits)]);
     },
   };

@@ -62,11 +62,30 @@ interface Walk {
   memo: Map<string, number>;
   ids: WeakMap<SelectionSetNode, number>;
   nextId: number;
+  collected: Map<string, Map<string, Collected>>;
+  args: WeakMap<FieldNode, Record<string, unknown>>;
+  /** Set when the cost depends on more than the document (variables, a hook's answer). */
+  dynamic: { used: boolean };
 }
 
+// Estimates that depend on the document alone (no variables, no hook answered), per options object.
+const staticEstimates = new WeakMap<CostOptions, WeakMap<DocumentNode, Map<string, number>>>();
+const NO_OPTIONS: CostOptions = {};
+
 /** The estimated cost of the operation that will run; 0 when there is none or its variables do not coerce. */
-export function estimateCost(input: CostInput, options: CostOptions = {}): number {
-  return cost(input, options, undefined);
+export function estimateCost(input: CostInput, options: CostOptions = NO_OPTIONS): number {
+  let byDocument = staticEstimates.get(options);
+  if (!byDocument) staticEstimates.set(options, (byDocument = new WeakMap()));
+  const known = byDocument.get(input.document)?.get(input.operationName ?? '');
+  if (known !== undefined) return known;
+  const dynamic = { used: false };
+  const estimate = cost(input, options, undefined, dynamic);
+  if (!dynamic.used) {
+    let byOperation = byDocument.get(input.document);
+    if (!byOperation) byDocument.set(input.document, (byOperation = new Map()));
+    byOperation.set(input.operationName ?? '', estimate);
+  }
+  return estimate;
 }
 
 /**
@@ -77,13 +96,21 @@ export function actualCost(input: CostInput, data: Record<string, unknown> | nul
   return cost(input, options, data ?? {});
 }
 
-function cost(input: CostInput, options: CostOptions, data: Record<string, unknown> | undefined): number {
+function cost(
+  input: CostInput,
+  options: CostOptions,
+  data: Record<string, unknown> | undefined,
+  dynamic: { used: boolean } = { used: false },
+): number {
   const operation = getOperationAST(input.document, input.operationName ?? undefined);
   if (!operation) return 0;
   const root = input.schema.getRootType(operation.operation);
   if (!root) return 0;
-  const coerced = getVariableValues(input.schema, operation.variableDefinitions ?? [], input.variables ?? {});
-  if (coerced.errors) return 0;
+  // Variables make the cost depend on the request, not the document alone.
+  if (operation.variableDefinitions?.length) dynamic.used = true;
+  const definitions = operation.variableDefinitions ?? [];
+  const coerced = definitions.length ? getVariableValues(input.schema, definitions, input.variables ?? {}) : { coerced: {} };
+  if ('errors' in coerced && coerced.errors) return 0;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of input.document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
@@ -98,6 +125,9 @@ function cost(input: CostInput, options: CostOptions, data: Record<string, unkno
     memo: new Map(),
     ids: new WeakMap(),
     nextId: 0,
+    collected: new Map(),
+    args: new WeakMap(),
+    dynamic,
   };
   return selectionCost(walk, [operation.selectionSet], root, data, undefined);
 }
@@ -115,19 +145,25 @@ function selectionCost(
   data: unknown,
   sized: { names: readonly string[]; size: number } | undefined,
 ): number {
+  const ids = selectionSets.map((set) => {
+    let id = walk.ids.get(set);
+    if (id === undefined) walk.ids.set(set, (id = walk.nextId++));
+    return id;
+  });
+  const setsKey = `${parentType.name}|${ids.join(',')}`;
   let memoKey: string | undefined;
   if (!walk.actual) {
-    const ids = selectionSets.map((set) => {
-      let id = walk.ids.get(set);
-      if (id === undefined) walk.ids.set(set, (id = walk.nextId++));
-      return id;
-    });
-    memoKey = `${parentType.name}|${ids.join(',')}|${sized ? `${sized.names.join(',')}:${sized.size}` : ''}`;
+    memoKey = `${setsKey}|${sized ? `${sized.names.join(',')}:${sized.size}` : ''}`;
     const known = walk.memo.get(memoKey);
     if (known !== undefined) return known;
   }
-  const fields = new Map<string, Collected>();
-  for (const set of selectionSets) collect(walk, set, parentType, fields, new Set());
+  // Every item of a list has the same selection: collect its fields once.
+  let fields = walk.collected.get(setsKey);
+  if (!fields) {
+    fields = new Map<string, Collected>();
+    for (const set of selectionSets) collect(walk, set, parentType, fields, new Set());
+    walk.collected.set(setsKey, fields);
+  }
   let total = 0;
   for (const [responseKey, { parentType: owner, nodes }] of fields) {
     const node = nodes[0]!;
@@ -158,8 +194,10 @@ function fieldCost(
 ): number {
   const args = argumentsOf(walk, field, nodes[0]!);
   const named = getNamedType(field.type);
+  const hooked = walk.options.fieldCost?.(`${ownerName}.${field.name}`, args, walk.context);
+  if (hooked !== undefined) walk.dynamic.used = true;
   const weight =
-    walk.options.fieldCost?.(`${ownerName}.${field.name}`, args, walk.context) ??
+    hooked ??
     costDirective(walk.schema, field) ??
     costDirective(walk.schema, named) ??
     (ownerName === walk.schema.getMutationType()?.name ? walk.options.mutationWeight : isCompositeType(named) ? 1 : 0);
@@ -192,21 +230,35 @@ function flatten(value: unknown): unknown[] {
   return value.flatMap((item) => (Array.isArray(item) ? flatten(item) : [item]));
 }
 
+const NO_ARGS: Record<string, unknown> = Object.freeze({});
+
 function argumentsOf(walk: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
-  try {
-    return getArgumentValues(field, node, walk.variables);
-  } catch {
-    // Execution reports the bad argument; the estimate just goes on without it.
-    return {};
+  if (field.args.length === 0) return NO_ARGS;
+  let args = walk.args.get(node);
+  if (!args) {
+    try {
+      args = getArgumentValues(field, node, walk.variables);
+    } catch {
+      // Execution reports the bad argument; the estimate just goes on without it.
+      args = NO_ARGS;
+    }
+    walk.args.set(node, args);
   }
+  return args;
 }
 
+// Directive arguments are literals in the SDL: read once per schema element, not per request.
+const weights = new WeakMap<object, number | undefined>();
+const listSizes = new WeakMap<object, Record<string, unknown> | undefined>();
+
 function costDirective(schema: GraphQLSchema, target: { astNode?: unknown }): number | undefined {
+  if (weights.has(target)) return weights.get(target);
   const directive = schema.getDirective('cost');
   const node = target.astNode as Parameters<typeof getDirectiveValues>[1] | undefined | null;
-  if (!directive || !node) return undefined;
-  const values = getDirectiveValues(directive, node);
-  return typeof values?.['weight'] === 'number' ? values['weight'] : undefined;
+  const values = directive && node ? getDirectiveValues(directive, node) : undefined;
+  const weight = typeof values?.['weight'] === 'number' ? values['weight'] : undefined;
+  weights.set(target, weight);
+  return weight;
 }
 
 interface ListSize {
@@ -215,9 +267,12 @@ interface ListSize {
 }
 
 function listSizeOf(walk: Walk, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): ListSize | undefined {
-  const directive = walk.schema.getDirective('listSize');
-  if (!directive || !field.astNode) return undefined;
-  const values = getDirectiveValues(directive, field.astNode);
+  let values = listSizes.get(field);
+  if (!listSizes.has(field)) {
+    const directive = walk.schema.getDirective('listSize');
+    values = directive && field.astNode ? getDirectiveValues(directive, field.astNode) : undefined;
+    listSizes.set(field, values);
+  }
   if (!values) return undefined;
   const slicing = (values['slicingArguments'] as string[] | undefined) ?? [];
   const sliced = slicing.map((name) => args[name]).filter((n): n is number => typeof n === 'number');
@@ -264,6 +319,7 @@ function conditionType(walk: Walk, name: string | undefined, parentType: GraphQL
 }
 
 function included(walk: Walk, node: Parameters<typeof getDirectiveValues>[1]): boolean {
+  if (!node.directives?.length) return true;
   if (getDirectiveValues(GraphQLSkipDirective, node, walk.variables)?.['if'] === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, walk.variables)?.['if'] !== false;
 }
