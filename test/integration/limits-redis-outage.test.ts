@@ -62,13 +62,19 @@ describe.runIf(HAS_REDIS_SERVER)('limits while Redis goes away and comes back', 
     });
     expect(worst).toBeLessThan(baseline + 200);
     expect(await ready()).toEqual({ status: 200, body: { status: 'degraded', degraded: ['redis'] } });
-    expect(a.store.degraded).toBe(true);
 
     // Per instance: each of the two instances now lets its own 50 through.
     const onA = await Promise.all(Array.from({ length: 60 }, () => a.gql('{ ping }', { address: '10.1.0.2' })));
     const onB = await Promise.all(Array.from({ length: 60 }, () => b.gql('{ ping }', { address: '10.1.0.2' })));
     expect(onA.filter((r) => r.status === 200)).toHaveLength(50);
     expect(onB.filter((r) => r.status === 200)).toHaveLength(50);
+    expect(a.store.degraded).toBe(true);
+
+    // A limiter that must stay strict (login, password reset) names a conservative per-instance limit.
+    const login = { key: 'login:someone@example.com', amount: 1, limit: 10, windowMs: 900_000, fallbackLimit: 2 };
+    const attempts = [];
+    for (let i = 0; i < 3; i++) attempts.push((await a.store.consume([login])).allowed);
+    expect(attempts).toEqual([true, true, false]);
   });
 
   it('restarted: shared counting resumes', async () => {

@@ -54,7 +54,8 @@ export class FallbackLimitStore implements LimitStore {
         this.#failed(error);
       }
     }
-    return { ...this.#local.consumeNow(charges), store: this.#local };
+    const local = charges.map((charge) => (charge.fallbackLimit ? { ...charge, limit: charge.fallbackLimit } : charge));
+    return { ...this.#local.consumeNow(local), store: this.#local };
   }
 
   async refund(charges: readonly Charge[]): Promise<void> {

@@ -25,7 +25,8 @@ export function gcraStep(charge: Charge, storedTat: number | undefined, now: num
 export function stateAt(charge: Charge, tat: number, now: number, allowed = true, retryAfterMs = 0): LimitState {
   const interval = emissionInterval(charge);
   const level = Math.max(0, tat - now);
-  const used = Math.min(charge.limit, Math.ceil(level / interval - EPSILON_MS / interval));
+  // max(0, …): ceil of a tiny negative is -0.
+  const used = Math.min(charge.limit, Math.max(0, Math.ceil(level / interval - EPSILON_MS / interval)));
   return {
     key: charge.key,
     allowed,

@@ -14,6 +14,11 @@ export interface Charge {
   readonly amount: number;
   readonly limit: number;
   readonly windowMs: number;
+  /**
+   * The limit while Redis is down and each instance counts alone (N instances then allow up to
+   * N x this). Login and reset limiters set a conservative one. @default limit
+   */
+  readonly fallbackLimit?: number;
 }
 
 /** Where a key stands after a charge (or a refused charge). */
