@@ -41,6 +41,11 @@ export interface HarnessOptions {
   budgets?: Record<Tier, number>;
   maxCost?: number;
   hideLimits?: boolean;
+  /**
+   * Redis command timeout. Tests about shared counting raise it: on a loaded machine a 150 ms
+   * timeout would (correctly) fall back to per-instance counting and break their arithmetic.
+   */
+  commandTimeoutMs?: number;
 }
 
 export interface Harness {
@@ -64,7 +69,9 @@ export interface Harness {
 export async function createLimitsHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = options.clock ?? new ManualClock(Date.now());
   const log = captureLog();
-  const redis = options.redisUrl ? connectRedis({ url: options.redisUrl, logger: log.logger }) : undefined;
+  const redis = options.redisUrl
+    ? connectRedis({ url: options.redisUrl, logger: log.logger, commandTimeoutMs: options.commandTimeoutMs ?? 1_000 })
+    : undefined;
   if (redis) await redisReady(redis).catch(() => undefined);
   const store = createLimitStore({ redis, clock, logger: log.logger });
   const schema = makeExecutableSchema({

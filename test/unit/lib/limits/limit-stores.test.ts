@@ -41,7 +41,8 @@ if (TEST_REDIS_URL) {
 beforeAll(async () => {
   if (!TEST_REDIS_URL) return;
   const { logger } = captureLog();
-  for (let i = 0; i < 2; i++) clients.push(connectRedis({ url: TEST_REDIS_URL, logger }));
+  // A generous timeout: this is about atomicity, and the test machine may be busy.
+  for (let i = 0; i < 2; i++) clients.push(connectRedis({ url: TEST_REDIS_URL, logger, commandTimeoutMs: 2_000 }));
   await Promise.all(clients.map((client) => redisReady(client)));
 });
 afterAll(() => clients.forEach((client) => client.disconnect()));
