@@ -36,6 +36,7 @@ export interface CostReport {
   resetAt: number;
 }
 
+// What each request spent, from execution to the response headers.
 const reports = new WeakMap<Request, CostReport>();
 
 interface Pending {
@@ -45,9 +46,6 @@ interface Pending {
   budget: Charge;
   stop: (result: ExecutionResult) => void;
 }
-
-/** The cost report of a request, once the limits have run (the `rateLimit` resolver does not need it). */
-export const costReportOf = (request: Request): CostReport | undefined => reports.get(request);
 
 /**
  * Cost estimate, `@rateLimit` windows and the hourly cost budget, in that order, before
