@@ -35,24 +35,27 @@ async function startServer(mode: string, redisUrl: string | undefined): Promise<
   return { child, port };
 }
 
-async function measure(mode: LimitsBenchRow['mode'], redisUrl: string | undefined, duration: number, connections: number) {
-  const { child, port } = await startServer(mode, redisUrl);
-  try {
-    const options = {
-      url: `http://127.0.0.1:${port}/graphql`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: QUERY,
-      connections,
-    };
-    await autocannon({ ...options, duration: 1 }); // warm-up: JIT, caches, Redis script load
-    const result = await autocannon({ ...options, duration });
-    return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
-  } finally {
-    child.disconnect();
-    child.kill();
-  }
+interface Measured {
+  requests: number;
+  seconds: number;
+  p50: number[];
+  p99: number[];
+  non2xx: number;
 }
+
+/** One short autocannon run against one server. */
+async function hit(port: number, duration: number, connections: number) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: QUERY,
+    connections,
+    duration,
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 export async function runLimitsBench(options: { duration?: number; connections?: number } = {}): Promise<LimitsBenchRow[]> {
   const duration = options.duration ?? Number(process.env['BENCH_DURATION'] ?? 8);
@@ -66,11 +69,37 @@ export async function runLimitsBench(options: { duration?: number; connections?:
   }
   try {
     const modes: LimitsBenchRow['mode'][] = redisUrl ? ['off', 'memory', 'redis'] : ['off', 'memory'];
-    const raw = [];
-    for (const mode of modes) raw.push({ mode, ...(await measure(mode, redisUrl, duration, connections)) });
+    // All servers up at once, measured in interleaved short rounds: a shared machine's load
+    // drifts, and back-to-back long runs would charge the drift to whichever mode ran last.
+    const servers = await Promise.all(modes.map((mode) => startServer(mode, redisUrl)));
+    const measured = new Map<LimitsBenchRow['mode'], Measured>(modes.map((mode) => [mode, { requests: 0, seconds: 0, p50: [], p99: [], non2xx: 0 }]));
+    try {
+      for (const [i] of modes.entries()) await hit(servers[i]!.port, 1, connections); // warm-up
+      const rounds = Math.max(1, Math.round(duration / 2));
+      for (let round = 0; round < rounds; round++) {
+        for (const [i, mode] of modes.entries()) {
+          const result = await hit(servers[i]!.port, duration / rounds, connections);
+          const m = measured.get(mode)!;
+          m.requests += result.requests.total;
+          m.seconds += duration / rounds;
+          m.p50.push(result.latency.p50);
+          m.p99.push(result.latency.p99);
+          m.non2xx += result.non2xx;
+        }
+      }
+    } finally {
+      for (const { child } of servers) {
+        child.disconnect();
+        child.kill();
+      }
+    }
+    const raw = modes.map((mode) => {
+      const m = measured.get(mode)!;
+      return { mode, requestsPerSecond: m.requests / m.seconds, p50Ms: median(m.p50), p99Ms: median(m.p99), non2xx: m.non2xx };
+    });
     const off = raw[0]!.requestsPerSecond;
     const rows = raw.map((row) => ({ ...row, ratio: row.requestsPerSecond / off }));
-    console.log(`\nlimits bench: ${duration} s x ${connections} connections, POST ${QUERY}`);
+    console.log(`\nlimits bench: ${duration} s per mode in 2 s rounds, ${connections} connections, POST ${QUERY}; p50/p99: median over rounds`);
     console.table(
       rows.map((row) => ({
         limits: row.mode,

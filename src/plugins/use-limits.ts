@@ -97,7 +97,8 @@ export function useLimits(options: LimitsOptions): Plugin {
       onExecuteDone({ result: executed, setResult }) {
         if (!executed || Symbol.asyncIterator in executed) return;
         const done = executed as ExecutionResult;
-        report.actual = Math.min(requested, actualCost(input, done.data, costOptions));
+        // Nothing reserved, nothing to refund: skip walking the data.
+        report.actual = requested === 0 ? 0 : Math.min(requested, actualCost(input, done.data, costOptions));
         const unused = requested - report.actual;
         if (unused > 0) {
           // Not awaited: the store applies it before this instance's next command, and a lost
