@@ -5,6 +5,15 @@
  * Every store is a GCRA (generic cell rate algorithm) counter: one number per key, the
  * "theoretical arrival time", so a check costs O(1) time and memory whatever the limit.
  * `limit` units may be spent in a burst; they flow back evenly over `windowMs`.
+ *
+ * The app's store is `context.limits` (built by `createLimitStore` in app.ts: Redis with an
+ * in-process fallback when REDIS_URL is set). A login limiter, for example:
+ *
+ *   const { allowed, states } = await context.limits.consume([
+ *     { key: `login:addr:${context.clientAddress}`, amount: 1, limit: 20, windowMs: 900_000, fallbackLimit: 5 },
+ *     { key: `login:account:${email}`, amount: 1, limit: 5, windowMs: 900_000, fallbackLimit: 2 },
+ *   ]);
+ *   if (!allowed) throw rateLimited('Too many attempts.', Math.max(...states.map((s) => s.retryAfterMs)) / 1000);
  */
 
 /** One thing to count: `amount` units against `limit` per `windowMs` on `key`. */
