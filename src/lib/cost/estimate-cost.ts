@@ -29,7 +29,11 @@ import {
  * the same whether written plainly, through fragments, or under an alias.
  */
 
-/** A field's weight from outside the SDL (e.g. `predict`: rows x model weight); undefined = the SDL's. */
+/**
+ * A field's weight from outside the SDL (e.g. `predict`: rows x model weight); undefined = the
+ * SDL's. Whether it answers must depend on the coordinate alone (the number may depend on args
+ * and context): documents none of whose fields it answers for are costed once and cached.
+ */
 export type FieldCostHook = (coordinate: string, args: Record<string, unknown>, context: unknown) => number | undefined;
 
 export interface CostOptions {
