@@ -1,6 +1,9 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis, redisReady } from '../../src/db/redis.js';
+import { RedisLimitStore } from '../../src/lib/limits/redis-store.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { TEST_REDIS_URL } from '../helpers/database.js';
 
 describe('limits in the app', () => {
   let t: TestApp;
@@ -62,5 +65,33 @@ describe('limits in the app', () => {
     const response = await t.app.fetch('http://localhost/ready');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe.runIf(TEST_REDIS_URL)('two app instances on one Redis and one database', () => {
+  it('read one shared budget', async () => {
+    const a = await createTestApp({ redisUrl: TEST_REDIS_URL });
+    const b = await createTestApp({ redisUrl: TEST_REDIS_URL, database: a.database, clock: a.clock });
+    const spender = connectRedis({ url: TEST_REDIS_URL!, logger: a.log.logger, commandTimeoutMs: 2_000 });
+    try {
+      await Promise.all([redisReady(a.deps.redis!), redisReady(b.deps.redis!), redisReady(spender)]);
+      const address = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      // A third instance spends 250 points of this address's budget (anonymous: FREE, 1 000).
+      const third = new RedisLimitStore({ redis: spender, clock: a.clock });
+      expect((await third.consume([{ key: `budget:addr:${address}`, amount: 250, limit: 1000, windowMs: 3_600_000 }])).allowed).toBe(true);
+      for (const instance of [a, b]) {
+        const response = await instance.app.fetch(
+          'http://localhost/graphql',
+          { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ rateLimit { used remaining } }' }) },
+          { remoteAddress: address },
+        );
+        expect(response.headers.get('x-ratelimit-remaining')).toBe('750');
+        expect(((await response.json()) as { data: unknown }).data).toEqual({ rateLimit: { used: 250, remaining: 750 } });
+      }
+    } finally {
+      spender.disconnect();
+      await b.close();
+      await a.close();
+    }
   });
 });
