@@ -17,8 +17,12 @@ export interface LimitsBenchRow {
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
+  /** Server CPU time per request, in microseconds. */
+  cpuMicrosPerRequest: number;
   /** Throughput relative to limits off. */
   ratio: number;
+  /** Limits-off CPU per request over this mode's: throughput the CPU alone would allow. */
+  cpuRatio: number;
 }
 
 const TARGET: Record<LimitsBenchRow['mode'], number> = { off: 1, memory: 0.85, redis: 0.7 };
@@ -36,11 +40,26 @@ async function startServer(mode: string, redisUrl: string | undefined): Promise<
 }
 
 interface Measured {
+  cpuMicros: number;
   requests: number;
   seconds: number;
   p50: number[];
   p99: number[];
   non2xx: number;
+}
+
+/** The server process's CPU time so far, in microseconds. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (message && typeof message === 'object' && 'cpuMicros' in message) {
+        child.off('message', onMessage);
+        resolve((message as { cpuMicros: number }).cpuMicros);
+      }
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
 }
 
 /** One short autocannon run against one server. */
@@ -72,14 +91,16 @@ export async function runLimitsBench(options: { duration?: number; connections?:
     // All servers up at once, measured in interleaved short rounds: a shared machine's load
     // drifts, and back-to-back long runs would charge the drift to whichever mode ran last.
     const servers = await Promise.all(modes.map((mode) => startServer(mode, redisUrl)));
-    const measured = new Map<LimitsBenchRow['mode'], Measured>(modes.map((mode) => [mode, { requests: 0, seconds: 0, p50: [], p99: [], non2xx: 0 }]));
+    const measured = new Map<LimitsBenchRow['mode'], Measured>(modes.map((mode) => [mode, { cpuMicros: 0, requests: 0, seconds: 0, p50: [], p99: [], non2xx: 0 }]));
     try {
       for (const [i] of modes.entries()) await hit(servers[i]!.port, 1, connections); // warm-up
       const rounds = Math.max(1, Math.round(duration / 2));
       for (let round = 0; round < rounds; round++) {
         for (const [i, mode] of modes.entries()) {
+          const cpuBefore = await cpuOf(servers[i]!.child);
           const result = await hit(servers[i]!.port, duration / rounds, connections);
           const m = measured.get(mode)!;
+          m.cpuMicros += (await cpuOf(servers[i]!.child)) - cpuBefore;
           m.requests += result.requests.total;
           m.seconds += duration / rounds;
           m.p50.push(result.latency.p50);
@@ -95,10 +116,21 @@ export async function runLimitsBench(options: { duration?: number; connections?:
     }
     const raw = modes.map((mode) => {
       const m = measured.get(mode)!;
-      return { mode, requestsPerSecond: m.requests / m.seconds, p50Ms: median(m.p50), p99Ms: median(m.p99), non2xx: m.non2xx };
+      return {
+        mode,
+        requestsPerSecond: m.requests / m.seconds,
+        p50Ms: median(m.p50),
+        p99Ms: median(m.p99),
+        non2xx: m.non2xx,
+        cpuMicrosPerRequest: m.cpuMicros / Math.max(1, m.requests),
+      };
     });
-    const off = raw[0]!.requestsPerSecond;
-    const rows = raw.map((row) => ({ ...row, ratio: row.requestsPerSecond / off }));
+    const off = raw[0]!;
+    const rows = raw.map((row) => ({
+      ...row,
+      ratio: row.requestsPerSecond / off.requestsPerSecond,
+      cpuRatio: off.cpuMicrosPerRequest / row.cpuMicrosPerRequest,
+    }));
     console.log(`\nlimits bench: ${duration} s per mode in 2 s rounds, ${connections} connections, POST ${QUERY}; p50/p99: median over rounds`);
     console.table(
       rows.map((row) => ({
@@ -107,8 +139,11 @@ export async function runLimitsBench(options: { duration?: number; connections?:
         'p50 ms': row.p50Ms,
         'p99 ms': row.p99Ms,
         'x off': row.ratio.toFixed(2),
+        'cpu us/req': Math.round(row.cpuMicrosPerRequest),
+        'cpu x off': row.cpuRatio.toFixed(2),
         target: row.mode === 'off' ? '' : `>= ${TARGET[row.mode]}`,
         verdict: row.mode === 'off' ? '' : row.ratio >= TARGET[row.mode] ? 'ok' : 'BELOW',
+        'cpu verdict': row.mode === 'off' ? '' : row.cpuRatio >= TARGET[row.mode] ? 'ok' : 'BELOW',
         non2xx: row.non2xx,
       })),
     );
