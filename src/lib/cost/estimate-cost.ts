@@ -66,7 +66,8 @@ interface Walk {
   memo: Map<string, number>;
   ids: WeakMap<SelectionSetNode, number>;
   nextId: number;
-  collected: Map<string, Map<string, Collected>>;
+  collected: Map<string, Selected[]>;
+  plans: WeakMap<Selected, FieldPlan>;
   args: WeakMap<FieldNode, Record<string, unknown>>;
   /** Set when the cost depends on more than the document (variables, a hook's answer). */
   dynamic: { used: boolean };
@@ -130,6 +131,7 @@ function cost(
     ids: new WeakMap(),
     nextId: 0,
     collected: new Map(),
+    plans: new WeakMap(),
     args: new WeakMap(),
     dynamic,
   };
@@ -141,91 +143,126 @@ interface Collected {
   nodes: FieldNode[];
 }
 
-/** Costs the fields of some selection sets on one parent, merged by response key. */
-function selectionCost(
-  walk: Walk,
-  selectionSets: readonly SelectionSetNode[],
-  parentType: GraphQLCompositeType,
-  data: unknown,
-  sized: { names: readonly string[]; size: number } | undefined,
-): number {
+/** A selected field, resolved against the schema once per walk. */
+interface Selected {
+  responseKey: string;
+  owner: GraphQLCompositeType;
+  field: GraphQLField<unknown, unknown>;
+  nodes: FieldNode[];
+}
+
+type Sized = { names: readonly string[]; size: number } | undefined;
+
+/** The fields of some selection sets on one parent, merged by response key; once per walk. */
+function fieldsOf(walk: Walk, selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType): { key: string; fields: Selected[] } {
   const ids = selectionSets.map((set) => {
     let id = walk.ids.get(set);
     if (id === undefined) walk.ids.set(set, (id = walk.nextId++));
     return id;
   });
-  const setsKey = `${parentType.name}|${ids.join(',')}`;
+  const key = `${parentType.name}|${ids.join(',')}`;
+  let fields = walk.collected.get(key);
+  if (!fields) {
+    const byKey = new Map<string, Collected>();
+    for (const set of selectionSets) collect(walk, set, parentType, byKey, new Set());
+    fields = [];
+    for (const [responseKey, { parentType: owner, nodes }] of byKey) {
+      const name = nodes[0]!.name.value;
+      // Introspection and __typename are static and cheap; their depth has its own cap.
+      if (name.startsWith('__') || !('getFields' in owner)) continue;
+      const field = owner.getFields()[name];
+      if (field) fields.push({ responseKey, owner, field, nodes });
+    }
+    walk.collected.set(key, fields);
+  }
+  return { key, fields };
+}
+
+/** Costs the fields of some selection sets on one parent (estimate), or of one object of the data (actual). */
+function selectionCost(walk: Walk, selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType, data: unknown, sized: Sized): number {
+  const { key, fields } = fieldsOf(walk, selectionSets, parentType);
   let memoKey: string | undefined;
   if (!walk.actual) {
-    memoKey = `${setsKey}|${sized ? `${sized.names.join(',')}:${sized.size}` : ''}`;
+    memoKey = `${key}|${sized ? `${sized.names.join(',')}:${sized.size}` : ''}`;
     const known = walk.memo.get(memoKey);
     if (known !== undefined) return known;
   }
-  // Every item of a list has the same selection: collect its fields once.
-  let fields = walk.collected.get(setsKey);
-  if (!fields) {
-    fields = new Map<string, Collected>();
-    for (const set of selectionSets) collect(walk, set, parentType, fields, new Set());
-    walk.collected.set(setsKey, fields);
-  }
-  let total = 0;
-  for (const [responseKey, { parentType: owner, nodes }] of fields) {
-    const node = nodes[0]!;
-    const name = node.name.value;
-    // Introspection and __typename are static and cheap; their depth has its own cap.
-    if (name.startsWith('__') || !('getFields' in owner)) continue;
-    const field = owner.getFields()[name];
-    if (!field) continue;
-    let value: unknown;
-    if (walk.actual) {
-      const object = data as Record<string, unknown> | null | undefined;
-      if (!object || !(responseKey in object)) continue;
-      value = object[responseKey];
-    }
-    total += fieldCost(walk, owner.name, field, nodes, value, sized);
-  }
+  const total = fieldsCost(walk, fields, data, sized);
   if (memoKey !== undefined) walk.memo.set(memoKey, total);
   return total;
 }
 
-function fieldCost(
-  walk: Walk,
-  ownerName: string,
-  field: GraphQLField<unknown, unknown>,
-  nodes: readonly FieldNode[],
-  value: unknown,
-  sized: { names: readonly string[]; size: number } | undefined,
-): number {
+function fieldsCost(walk: Walk, fields: readonly Selected[], data: unknown, sized: Sized): number {
+  let total = 0;
+  for (const selected of fields) {
+    let value: unknown;
+    if (walk.actual) {
+      const object = data as Record<string, unknown> | null | undefined;
+      if (!object || !(selected.responseKey in object)) continue;
+      value = object[selected.responseKey];
+    }
+    total += fieldCost(walk, selected, value, sized);
+  }
+  return total;
+}
+
+interface FieldPlan {
+  weight: number;
+  isList: boolean;
+  named: GraphQLNamedType;
+  listSize: ListSize | undefined;
+  childSets: SelectionSetNode[];
+  childSized: Sized;
+}
+
+/** What a field costs apart from its data: the same for every item of a list, so planned once per walk. */
+function planOf(walk: Walk, selected: Selected): FieldPlan {
+  let plan = walk.plans.get(selected);
+  if (plan) return plan;
+  const { owner, field, nodes } = selected;
   const args = argumentsOf(walk, field, nodes[0]!);
   const named = getNamedType(field.type);
-  const hooked = walk.options.fieldCost?.(`${ownerName}.${field.name}`, args, walk.context);
+  const hooked = walk.options.fieldCost?.(`${owner.name}.${field.name}`, args, walk.context);
   if (hooked !== undefined) walk.dynamic.used = true;
   const weight =
     hooked ??
     costDirective(walk.schema, field) ??
     costDirective(walk.schema, named) ??
-    (ownerName === walk.schema.getMutationType()?.name ? walk.options.mutationWeight : isCompositeType(named) ? 1 : 0);
+    (owner.name === walk.schema.getMutationType()?.name ? walk.options.mutationWeight : isCompositeType(named) ? 1 : 0);
   const listSize = listSizeOf(walk, field, args);
-  const isList = isListType(getNullableType(field.type));
-  const childSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-  const childSized = listSize?.sizedFields?.length ? { names: listSize.sizedFields, size: listSize.size } : undefined;
+  plan = {
+    weight,
+    isList: isListType(getNullableType(field.type)),
+    named,
+    listSize,
+    childSets: isCompositeType(named) ? nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])) : [],
+    childSized: listSize?.sizedFields?.length ? { names: listSize.sizedFields, size: listSize.size } : undefined,
+  };
+  walk.plans.set(selected, plan);
+  return plan;
+}
+
+function fieldCost(walk: Walk, selected: Selected, value: unknown, sized: Sized): number {
+  const { weight, isList, named, listSize, childSets, childSized } = planOf(walk, selected);
 
   if (walk.actual) {
     if (value === null || value === undefined) return weight;
     const items = isList ? flatten(value) : [value];
-    const children =
-      isCompositeType(named) && childSets.length
-        ? items.reduce<number>((sum, item) => sum + selectionCost(walk, childSets, named, item, childSized), 0)
-        : 0;
-    return (isList ? items.length : 1) * weight + children;
+    let children = 0;
+    if (childSets.length && isCompositeType(named)) {
+      const { fields } = fieldsOf(walk, childSets, named);
+      for (const item of items) children += fieldsCost(walk, fields, item, childSized);
+    }
+    return items.length * weight + children;
   }
 
+  const name = selected.field.name;
   const multiplier = isList
-    ? (sized?.names.includes(field.name) ? sized.size : undefined) ??
+    ? (sized?.names.includes(name) ? sized.size : undefined) ??
       (listSize && !listSize.sizedFields?.length ? listSize.size : undefined) ??
       walk.options.defaultListSize
     : 1;
-  const children = isCompositeType(named) && childSets.length ? selectionCost(walk, childSets, named, undefined, childSized) : 0;
+  const children = childSets.length && isCompositeType(named) ? selectionCost(walk, childSets, named, undefined, childSized) : 0;
   return multiplier * (weight + children);
 }
 
