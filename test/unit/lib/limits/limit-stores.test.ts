@@ -112,6 +112,24 @@ describe.each(kinds)('the $name limit store', (kind) => {
   });
 });
 
+describe.runIf(TEST_REDIS_URL)('the Redis store', () => {
+  it('holds a refund back for the next charge on its key, and sends it on its own soon after', async () => {
+    const clock = new ManualClock();
+    const prefix = `mg:test:${randomUUID()}:`;
+    const a = new RedisLimitStore({ redis: clients[0]!, clock, prefix });
+    const b = new RedisLimitStore({ redis: clients[1]!, clock, prefix });
+    await a.consume([charge('held', 40)]);
+    await a.refund([charge('held', 10)]);
+    await a.refund([charge('held', 5)]);
+    // Another instance may see the refund late, by at most the delay (20 ms)...
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await b.consume([charge('held', 0)])).states[0]).toMatchObject({ used: 25 });
+    // ...while the refunding instance's own next charge carries it along.
+    await a.refund([charge('held', 20)]);
+    expect((await a.consume([charge('held', 1)])).states[0]).toMatchObject({ used: 6 });
+  });
+});
+
 describe('the in-process store', () => {
   it('keeps memory bounded: expired keys go first, then the least recently charged', async () => {
     const clock = new ManualClock();
