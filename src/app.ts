@@ -3,6 +3,8 @@ import type { AppContext, AppDeps, ServerContext } from './context.js';
 import { clientAddress, createProxyTrust } from './lib/client-address.js';
 import { isSecureRequest, peerAddress } from './lib/transport.js';
 import { loadTrustedDocuments } from './lib/trusted-documents.js';
+import { predictCost } from './lib/cost/predict-cost.js';
+import { createLimitStore } from './lib/limits/fallback-store.js';
 import { yogaLogger } from './lib/yoga-logger.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useAuthorization } from './plugins/use-authorization.js';
@@ -15,6 +17,8 @@ import { useHideSuggestions } from './plugins/use-hide-suggestions.js';
 import { useHttpsRedirect } from './plugins/use-https-redirect.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useMaxValidationErrors } from './plugins/use-max-validation-errors.js';
+import { useLimits } from './plugins/use-limits.js';
+import { useOperationCaps } from './plugins/use-operation-caps.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { useRequestParsing } from './plugins/use-request-parsing.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
@@ -31,9 +35,11 @@ export function createApp(deps: AppDeps): App {
   const clientOf = (request: Request, serverContext: ServerContext) =>
     clientAddress(peerAddress(serverContext), request.headers.get('x-forwarded-for'), proxyTrust);
   const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : undefined;
+  const schema = buildSchema();
+  const limits = createLimitStore(deps);
 
   return createYoga<ServerContext, Omit<AppContext, keyof ServerContext | 'request'>>({
-    schema: buildSchema(),
+    schema,
     logging: yogaLogger(logger),
     // Never dev mode: no stack or original error ever reaches a client.
     maskedErrors: { maskError, isDev: false },
@@ -54,6 +60,7 @@ export function createApp(deps: AppDeps): App {
         requestId: scope.requestId,
         log: scope.log,
         clientAddress: clientOf(request, { req, remoteAddress }),
+        limits,
       };
     },
     plugins: [
@@ -63,16 +70,16 @@ export function createApp(deps: AppDeps): App {
       useCors({ origins: config.corsOrigins }),
       config.httpsRedirect && useHttpsRedirect({ isSecure, publicUrl: config.publicUrl }),
       useHealthEndpoints({
-        checks: {
-          database: () => deps.database.ping(),
-          ...(deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {}),
-        },
+        checks: { database: () => deps.database.ping() },
+        // Without Redis, limits count per instance: a degradation, not a reason to stop serving.
+        degradable: deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {},
       }),
       config.graphiql && useGraphiql(),
       // CONTRACT.md §2: GET and simple-content-type POSTs must carry one of these headers.
       useCsrfPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
       useRequestParsing(),
       trustedDocuments !== undefined && useTrustedDocuments({ documents: trustedDocuments }),
+      useOperationCaps({ ...config.limits, hideLimits: config.production }),
       // Who is calling, then what they may do: both before any resolver runs.
       useAuthentication({ verifyApiKey: (key) => deps.apiKeys.verify(key) }),
       useAuthorization({
@@ -87,6 +94,16 @@ export function createApp(deps: AppDeps): App {
             requestId: context['requestId'] as string | undefined,
             details: { errorCode: denied.decision.code },
           }),
+      }),
+      // After authorization: a request it refuses is never charged, and limits key on the principal.
+      useLimits({
+        schema,
+        store: limits,
+        clock: deps.clock,
+        budgets: config.limits.budgets,
+        maxCost: config.limits.maxCost,
+        hideLimits: config.production,
+        fieldCost: predictCost(),
       }),
       // Decides at execution from `context.principal`: keep it after authentication's plugin.
       useIntrospectionPolicy({ openToEveryone: config.introspectionForEveryone }),

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
 import type { Redis } from './db/redis.js';
 import type { InvalidationBus } from './lib/invalidation-bus.js';
+import type { LimitStore } from './lib/limits/limit-store.js';
 import type { Logger } from './logger.js';
 import type { ApiKeyService } from './modules/api-keys/api-key.service.js';
 import type { AuditLog } from './modules/audit/audit.service.js';
@@ -45,6 +46,8 @@ export interface AppContext extends ServerContext {
   readonly log: Logger;
   /** The caller's address, from the socket or trusted proxy headers only. */
   readonly clientAddress: string;
+  /** The counters every limit uses (rate limits, cost budgets, login limiters): Redis-backed when configured. */
+  readonly limits: LimitStore;
   /** Set by authentication; absent for anonymous callers. */
   principal?: Principal | undefined;
   readonly request: Request;

@@ -6,6 +6,7 @@ import type { Resolvers } from './generated/resolvers-types.js';
 import { apiKeyResolvers } from './modules/api-keys/resolvers.js';
 import { auditResolvers } from './modules/audit/resolvers.js';
 import { adminResolvers } from './modules/users/admin-resolvers.js';
+import { limitResolvers } from './modules/limits/resolvers.js';
 import { userResolvers } from './modules/users/resolvers.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -19,7 +20,7 @@ export function loadTypeDefs(): string[] {
     .map((name) => readFileSync(`${SCHEMA_DIR}/${name}`, 'utf8'));
 }
 
-const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, apiKeyResolvers, adminResolvers, auditResolvers];
+const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, apiKeyResolvers, adminResolvers, auditResolvers, limitResolvers];
 
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

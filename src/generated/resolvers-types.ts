@@ -170,6 +170,8 @@ export type Query = {
   auditEvents: AuditEventConnection;
   /** The signed-in user (for an API key: the key's owner). */
   me: User;
+  /** The caller's cost budget. Asking costs nothing. */
+  rateLimit: RateLimitStatus;
   /** Every user, oldest first. ADMIN sessions only. */
   users: UserConnection;
 };
@@ -185,6 +187,23 @@ export type QueryAuditEventsArgs = {
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Whom a @rateLimit counts: the caller (user, else address) or always the client address. */
+export type RateLimitPer =
+  | 'ADDRESS'
+  | 'CALLER';
+
+/** The caller's hourly cost budget, GitHub-style: `used + remaining = limit`. */
+export type RateLimitStatus = {
+  __typename?: 'RateLimitStatus';
+  /** Points per hour for the caller's tier. */
+  limit: Scalars['Int']['output'];
+  remaining: Scalars['Int']['output'];
+  /** When the whole budget is available again (points flow back evenly over the hour). */
+  resetAt: Scalars['DateTime']['output'];
+  tier: Tier;
+  used: Scalars['Int']['output'];
 };
 
 export type Role =
@@ -316,6 +335,8 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateLimitPer: RateLimitPer;
+  RateLimitStatus: ResolverTypeWrapper<RateLimitStatus>;
   Role: Role;
   Scope: Scope;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -342,6 +363,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RateLimitStatus: RateLimitStatus;
   String: Scalars['String']['output'];
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
@@ -352,15 +374,38 @@ export type AuthDirectiveArgs = { };
 
 export type AuthDirectiveResolver<Result, Parent, ContextType = AppContext, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CostDirectiveArgs = {
+  weight: Scalars['Int']['input'];
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = AppContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type HasRoleDirectiveArgs = {
   roles: Array<Role>;
 };
 
 export type HasRoleDirectiveResolver<Result, Parent, ContextType = AppContext, Args = HasRoleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ListSizeDirectiveArgs = {
+  assumedSize?: Maybe<Scalars['Int']['input']>;
+  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
+  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
+  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = AppContext, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type PublicDirectiveArgs = { };
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = AppContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RateLimitDirectiveArgs = {
+  max: Scalars['Int']['input'];
+  per?: Maybe<RateLimitPer>;
+  window: Scalars['String']['input'];
+};
+
+export type RateLimitDirectiveResolver<Result, Parent, ContextType = AppContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type RequiresScopesDirectiveArgs = {
   scopes: Array<Array<Scope>>;
@@ -436,7 +481,16 @@ export type QueryResolvers<ContextType = AppContext, ParentType extends Resolver
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  rateLimit?: Resolver<ResolversTypes['RateLimitStatus'], ParentType, ContextType>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
+}>;
+
+export type RateLimitStatusResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['RateLimitStatus'] = ResolversParentTypes['RateLimitStatus']> = ResolversObject<{
+  limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resetAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
+  used?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
@@ -469,6 +523,7 @@ export type Resolvers<ContextType = AppContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateLimitStatus?: RateLimitStatusResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
@@ -476,8 +531,11 @@ export type Resolvers<ContextType = AppContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = AppContext> = ResolversObject<{
   auth?: AuthDirectiveResolver<any, any, ContextType>;
+  cost?: CostDirectiveResolver<any, any, ContextType>;
   hasRole?: HasRoleDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
+  rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
   requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
   sessionOnly?: SessionOnlyDirectiveResolver<any, any, ContextType>;
 }>;

@@ -1,0 +1,366 @@
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getNullableType,
+  getOperationAST,
+  getVariableValues,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  Kind,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+
+/**
+ * A static cost estimate after the IBM GraphQL cost specification (ibm.github.io/graphql-specs):
+ * `@cost(weight:)` on a field or its type, `@listSize(assumedSize:, slicingArguments:,
+ * sizedFields:)` on list fields and connections. Unlike GraphQL Armor's cost limit it reads
+ * variables, and it merges fields by response key the way execution does, so a selection costs
+ * the same whether written plainly, through fragments, or under an alias.
+ */
+
+/**
+ * A field's weight from outside the SDL (e.g. `predict`: rows x model weight); undefined = the
+ * SDL's. Whether it answers must depend on the coordinate alone (the number may depend on args
+ * and context): documents none of whose fields it answers for are costed once and cached.
+ */
+export type FieldCostHook = (coordinate: string, args: Record<string, unknown>, context: unknown) => number | undefined;
+
+export interface CostOptions {
+  /** Items assumed for a list without `@listSize` (IBM: a configured default). @default 10 */
+  defaultListSize?: number;
+  /** Weight of a mutation root field without `@cost`: a write costs more than a read. @default 10 */
+  mutationWeight?: number;
+  /** Special fields, keyed by schema coordinate (`Mutation.predict`). */
+  fieldCost?: FieldCostHook | undefined;
+}
+
+export interface CostInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null | undefined;
+  /** Raw variables as the client sent them; coerced here with the operation's defaults. */
+  variables?: Record<string, unknown> | null | undefined;
+  context?: unknown;
+}
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  context: unknown;
+  options: Required<Pick<CostOptions, 'defaultListSize' | 'mutationWeight'>> & CostOptions;
+  /** Costing what was resolved (list sizes from the data) rather than estimating. */
+  actual: boolean;
+  /** Estimates of merged selections already costed: nested fragments would otherwise walk exponentially. */
+  memo: Map<string, number>;
+  ids: WeakMap<SelectionSetNode, number>;
+  nextId: number;
+  collected: Map<string, Selected[]>;
+  plans: WeakMap<Selected, FieldPlan>;
+  args: WeakMap<FieldNode, Record<string, unknown>>;
+  /** Set when the cost depends on more than the document (variables, a hook's answer). */
+  dynamic: { used: boolean };
+}
+
+// Estimates that depend on the document alone (no variables, no hook answered), per options object.
+const staticEstimates = new WeakMap<CostOptions, WeakMap<DocumentNode, Map<string, number>>>();
+const NO_OPTIONS: CostOptions = {};
+
+/** The estimated cost of the operation that will run; 0 when there is none or its variables do not coerce. */
+export function estimateCost(input: CostInput, options: CostOptions = NO_OPTIONS): number {
+  let byDocument = staticEstimates.get(options);
+  if (!byDocument) staticEstimates.set(options, (byDocument = new WeakMap()));
+  const known = byDocument.get(input.document)?.get(input.operationName ?? '');
+  if (known !== undefined) return known;
+  const dynamic = { used: false };
+  const estimate = cost(input, options, undefined, dynamic);
+  if (!dynamic.used) {
+    let byOperation = byDocument.get(input.document);
+    if (!byOperation) byDocument.set(input.document, (byOperation = new Map()));
+    byOperation.set(input.operationName ?? '', estimate);
+  }
+  return estimate;
+}
+
+/**
+ * The cost of what was actually resolved: list sizes as returned, fields absent from the data
+ * (never resolved) free. Shopify's "actual cost", refunded against the reservation.
+ */
+export function actualCost(input: CostInput, data: Record<string, unknown> | null | undefined, options: CostOptions = {}): number {
+  return cost(input, options, data ?? {});
+}
+
+function cost(
+  input: CostInput,
+  options: CostOptions,
+  data: Record<string, unknown> | undefined,
+  dynamic: { used: boolean } = { used: false },
+): number {
+  const operation = getOperationAST(input.document, input.operationName ?? undefined);
+  if (!operation) return 0;
+  const root = input.schema.getRootType(operation.operation);
+  if (!root) return 0;
+  // Variables make the cost depend on the request, not the document alone.
+  if (operation.variableDefinitions?.length) dynamic.used = true;
+  const definitions = operation.variableDefinitions ?? [];
+  const coerced = definitions.length ? getVariableValues(input.schema, definitions, input.variables ?? {}) : { coerced: {} };
+  if ('errors' in coerced && coerced.errors) return 0;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of input.document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  const walk: Walk = {
+    schema: input.schema,
+    fragments,
+    variables: coerced.coerced,
+    context: input.context,
+    options: { defaultListSize: 10, mutationWeight: 10, ...options },
+    actual: data !== undefined,
+    memo: new Map(),
+    ids: new WeakMap(),
+    nextId: 0,
+    collected: new Map(),
+    plans: new WeakMap(),
+    args: new WeakMap(),
+    dynamic,
+  };
+  return selectionCost(walk, [operation.selectionSet], root, data, undefined);
+}
+
+interface Collected {
+  parentType: GraphQLCompositeType;
+  nodes: FieldNode[];
+}
+
+/** A selected field, resolved against the schema once per walk. */
+interface Selected {
+  responseKey: string;
+  owner: GraphQLCompositeType;
+  field: GraphQLField<unknown, unknown>;
+  nodes: FieldNode[];
+}
+
+type Sized = { names: readonly string[]; size: number } | undefined;
+
+/** The fields of some selection sets on one parent, merged by response key; once per walk. */
+function fieldsOf(walk: Walk, selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType): { key: string; fields: Selected[] } {
+  const ids = selectionSets.map((set) => {
+    let id = walk.ids.get(set);
+    if (id === undefined) walk.ids.set(set, (id = walk.nextId++));
+    return id;
+  });
+  const key = `${parentType.name}|${ids.join(',')}`;
+  let fields = walk.collected.get(key);
+  if (!fields) {
+    const byKey = new Map<string, Collected>();
+    for (const set of selectionSets) collect(walk, set, parentType, byKey, new Set());
+    fields = [];
+    for (const [responseKey, { parentType: owner, nodes }] of byKey) {
+      const name = nodes[0]!.name.value;
+      // Introspection and __typename are static and cheap; their depth has its own cap.
+      if (name.startsWith('__') || !('getFields' in owner)) continue;
+      const field = owner.getFields()[name];
+      if (field) fields.push({ responseKey, owner, field, nodes });
+    }
+    walk.collected.set(key, fields);
+  }
+  return { key, fields };
+}
+
+/** Costs the fields of some selection sets on one parent (estimate), or of one object of the data (actual). */
+function selectionCost(walk: Walk, selectionSets: readonly SelectionSetNode[], parentType: GraphQLCompositeType, data: unknown, sized: Sized): number {
+  const { key, fields } = fieldsOf(walk, selectionSets, parentType);
+  let memoKey: string | undefined;
+  if (!walk.actual) {
+    memoKey = `${key}|${sized ? `${sized.names.join(',')}:${sized.size}` : ''}`;
+    const known = walk.memo.get(memoKey);
+    if (known !== undefined) return known;
+  }
+  const total = fieldsCost(walk, fields, data, sized);
+  if (memoKey !== undefined) walk.memo.set(memoKey, total);
+  return total;
+}
+
+function fieldsCost(walk: Walk, fields: readonly Selected[], data: unknown, sized: Sized): number {
+  let total = 0;
+  for (const selected of fields) {
+    let value: unknown;
+    if (walk.actual) {
+      const object = data as Record<string, unknown> | null | undefined;
+      if (!object || !(selected.responseKey in object)) continue;
+      value = object[selected.responseKey];
+    }
+    total += fieldCost(walk, selected, value, sized);
+  }
+  return total;
+}
+
+interface FieldPlan {
+  weight: number;
+  isList: boolean;
+  named: GraphQLNamedType;
+  listSize: ListSize | undefined;
+  childSets: SelectionSetNode[];
+  childSized: Sized;
+}
+
+/** What a field costs apart from its data: the same for every item of a list, so planned once per walk. */
+function planOf(walk: Walk, selected: Selected): FieldPlan {
+  let plan = walk.plans.get(selected);
+  if (plan) return plan;
+  const { owner, field, nodes } = selected;
+  const args = argumentsOf(walk, field, nodes[0]!);
+  const named = getNamedType(field.type);
+  const hooked = walk.options.fieldCost?.(`${owner.name}.${field.name}`, args, walk.context);
+  if (hooked !== undefined) walk.dynamic.used = true;
+  const weight =
+    hooked ??
+    costDirective(walk.schema, field) ??
+    costDirective(walk.schema, named) ??
+    (owner.name === walk.schema.getMutationType()?.name ? walk.options.mutationWeight : isCompositeType(named) ? 1 : 0);
+  const listSize = listSizeOf(walk, field, args);
+  plan = {
+    weight,
+    isList: isListType(getNullableType(field.type)),
+    named,
+    listSize,
+    childSets: isCompositeType(named) ? nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])) : [],
+    childSized: listSize?.sizedFields?.length ? { names: listSize.sizedFields, size: listSize.size } : undefined,
+  };
+  walk.plans.set(selected, plan);
+  return plan;
+}
+
+function fieldCost(walk: Walk, selected: Selected, value: unknown, sized: Sized): number {
+  const { weight, isList, named, listSize, childSets, childSized } = planOf(walk, selected);
+
+  if (walk.actual) {
+    if (value === null || value === undefined) return weight;
+    const items = isList ? flatten(value) : [value];
+    let children = 0;
+    if (childSets.length && isCompositeType(named)) {
+      const { fields } = fieldsOf(walk, childSets, named);
+      for (const item of items) children += fieldsCost(walk, fields, item, childSized);
+    }
+    return items.length * weight + children;
+  }
+
+  const name = selected.field.name;
+  const multiplier = isList
+    ? (sized?.names.includes(name) ? sized.size : undefined) ??
+      (listSize && !listSize.sizedFields?.length ? listSize.size : undefined) ??
+      walk.options.defaultListSize
+    : 1;
+  const children = childSets.length && isCompositeType(named) ? selectionCost(walk, childSets, named, undefined, childSized) : 0;
+  return multiplier * (weight + children);
+}
+
+function flatten(value: unknown): unknown[] {
+  if (!Array.isArray(value)) return [value];
+  return value.flatMap((item) => (Array.isArray(item) ? flatten(item) : [item]));
+}
+
+const NO_ARGS: Record<string, unknown> = Object.freeze({});
+
+function argumentsOf(walk: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
+  if (field.args.length === 0) return NO_ARGS;
+  let args = walk.args.get(node);
+  if (!args) {
+    try {
+      args = getArgumentValues(field, node, walk.variables);
+    } catch {
+      // Execution reports the bad argument; the estimate just goes on without it.
+      args = NO_ARGS;
+    }
+    walk.args.set(node, args);
+  }
+  return args;
+}
+
+// Directive arguments are literals in the SDL: read once per schema element, not per request.
+const weights = new WeakMap<object, number | undefined>();
+const listSizes = new WeakMap<object, Record<string, unknown> | undefined>();
+
+function costDirective(schema: GraphQLSchema, target: { astNode?: unknown }): number | undefined {
+  if (weights.has(target)) return weights.get(target);
+  const directive = schema.getDirective('cost');
+  const node = target.astNode as Parameters<typeof getDirectiveValues>[1] | undefined | null;
+  const values = directive && node ? getDirectiveValues(directive, node) : undefined;
+  const weight = typeof values?.['weight'] === 'number' ? values['weight'] : undefined;
+  weights.set(target, weight);
+  return weight;
+}
+
+interface ListSize {
+  size: number;
+  sizedFields: string[] | undefined;
+}
+
+function listSizeOf(walk: Walk, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): ListSize | undefined {
+  let values = listSizes.get(field);
+  if (!listSizes.has(field)) {
+    const directive = walk.schema.getDirective('listSize');
+    values = directive && field.astNode ? getDirectiveValues(directive, field.astNode) : undefined;
+    listSizes.set(field, values);
+  }
+  if (!values) return undefined;
+  const slicing = (values['slicingArguments'] as string[] | undefined) ?? [];
+  const sliced = slicing.map((name) => args[name]).filter((n): n is number => typeof n === 'number');
+  const assumed = typeof values['assumedSize'] === 'number' ? values['assumedSize'] : undefined;
+  return {
+    size: sliced.length ? Math.max(0, ...sliced) : (assumed ?? walk.options.defaultListSize),
+    sizedFields: values['sizedFields'] as string[] | undefined,
+  };
+}
+
+/** graphql-js's collectFields, without runtime types: fragments on other types count too (an upper bound). */
+function collect(
+  walk: Walk,
+  set: SelectionSetNode,
+  parentType: GraphQLCompositeType,
+  out: Map<string, Collected>,
+  visited: Set<string>,
+): void {
+  for (const selection of set.selections) {
+    if (!included(walk, selection)) continue;
+    if (selection.kind === Kind.FIELD) {
+      const key = selection.alias?.value ?? selection.name.value;
+      const seen = out.get(key);
+      if (seen) seen.nodes.push(selection);
+      else out.set(key, { parentType, nodes: [selection] });
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      collect(walk, selection.selectionSet, conditionType(walk, selection.typeCondition?.name.value, parentType), out, visited);
+    } else {
+      const name = selection.name.value;
+      const fragment = walk.fragments[name];
+      if (!fragment || visited.has(name)) continue;
+      visited.add(name);
+      collect(walk, fragment.selectionSet, conditionType(walk, fragment.typeCondition.name.value, parentType), out, visited);
+    }
+  }
+}
+
+function conditionType(walk: Walk, name: string | undefined, parentType: GraphQLCompositeType): GraphQLCompositeType {
+  if (!name) return parentType;
+  const type: GraphQLNamedType | undefined = walk.schema.getType(name);
+  // A fragment on an abstract type spread into an object type selects that object's fields.
+  if (type && isObjectType(type)) return type;
+  return isObjectType(parentType) ? parentType : ((type as GraphQLCompositeType | undefined) ?? parentType);
+}
+
+function included(walk: Walk, node: Parameters<typeof getDirectiveValues>[1]): boolean {
+  if (!node.directives?.length) return true;
+  if (getDirectiveValues(GraphQLSkipDirective, node, walk.variables)?.['if'] === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, walk.variables)?.['if'] !== false;
+}

@@ -1,0 +1,36 @@
+import { createSchema, createYoga } from 'graphql-yoga';
+import { describe, expect, it } from 'vitest';
+import { useHealthEndpoints, type ReadinessCheck } from '../../../src/plugins/use-health-endpoints.js';
+
+const up: ReadinessCheck = async () => undefined;
+const down: ReadinessCheck = async () => {
+  throw new Error('connection refused');
+};
+
+async function ready(checks: Record<string, ReadinessCheck>, degradable: Record<string, ReadinessCheck>) {
+  const yoga = createYoga({
+    schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
+    logging: false,
+    plugins: [useHealthEndpoints({ checks, degradable })],
+  });
+  const response = await yoga.fetch('http://localhost/ready');
+  return { status: response.status, body: await response.json() };
+}
+
+describe('/ready', () => {
+  it('is ok when everything answers', async () => {
+    expect(await ready({ database: up }, { redis: up })).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('is 200 "degraded" when only Redis is down: limits count per instance meanwhile', async () => {
+    expect(await ready({ database: up }, { redis: down })).toEqual({ status: 200, body: { status: 'degraded', degraded: ['redis'] } });
+  });
+
+  it('is 503 naming the database when it is down, and Redis beside it', async () => {
+    expect(await ready({ database: down }, { redis: up })).toEqual({ status: 503, body: { status: 'unavailable', down: ['database'] } });
+    expect(await ready({ database: down }, { redis: down })).toEqual({
+      status: 503,
+      body: { status: 'unavailable', down: ['database'], degraded: ['redis'] },
+    });
+  });
+});
