@@ -70,9 +70,12 @@ export function createApp(deps: AppDeps): App {
       useCors({ origins: config.corsOrigins }),
       config.httpsRedirect && useHttpsRedirect({ isSecure, publicUrl: config.publicUrl }),
       useHealthEndpoints({
-        checks: { database: () => deps.database.ping() },
-        // Without Redis, limits count per instance: a degradation, not a reason to stop serving.
-        degradable: deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {},
+        // CONTRACT.md §1: Redis, when configured, is part of readiness. While it is down the
+        // limits still hold per instance (fallback store); /ready says so by naming it.
+        checks: {
+          database: () => deps.database.ping(),
+          ...(deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {}),
+        },
       }),
       config.graphiql && useGraphiql(),
       // CONTRACT.md §2: GET and simple-content-type POSTs must carry one of these headers.

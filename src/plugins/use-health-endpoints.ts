@@ -5,11 +5,6 @@ export type ReadinessCheck = () => Promise<void>;
 export interface HealthOptions {
   /** Named dependencies `/ready` checks, e.g. `{ database: () => db.ping() }`. */
   checks: Record<string, ReadinessCheck>;
-  /**
-   * Dependencies the instance can serve without (limits fall back to per-instance counting):
-   * when only these fail, `/ready` answers 200 `{"status":"degraded","degraded":[...]}`.
-   */
-  degradable?: Record<string, ReadinessCheck>;
   /** How long one check may take before it counts as down. @default 2000 */
   timeoutMs?: number;
 }
@@ -31,19 +26,11 @@ export function useHealthEndpoints(options: HealthOptions): Plugin {
         endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: { ...JSON_HEADERS } }));
         return;
       }
-      const failing = async (checks: Record<string, ReadinessCheck> = {}) => {
-        const results = await Promise.all(
-          Object.entries(checks).map(async ([name, check]) => [name, await passes(check, timeoutMs)] as const),
-        );
-        return results.filter(([, ok]) => !ok).map(([name]) => name);
-      };
-      const [down, degraded] = await Promise.all([failing(options.checks), failing(options.degradable)]);
-      const body =
-        down.length > 0
-          ? { status: 'unavailable', down, ...(degraded.length ? { degraded } : {}) }
-          : degraded.length > 0
-            ? { status: 'degraded', degraded }
-            : { status: 'ok' };
+      const results = await Promise.all(
+        Object.entries(options.checks).map(async ([name, check]) => [name, await passes(check, timeoutMs)] as const),
+      );
+      const down = results.filter(([, ok]) => !ok).map(([name]) => name);
+      const body = down.length > 0 ? { status: 'unavailable', down } : { status: 'ok' };
       endResponse(
         new fetchAPI.Response(JSON.stringify(body), { status: down.length === 0 ? 200 : 503, headers: { ...JSON_HEADERS } }),
       );

@@ -44,6 +44,8 @@ interface Pending {
   input: CostInput;
   requested: number;
   budget: Charge;
+  /** Only identified callers get `extensions.cost` (CONTRACT.md §5); anonymous bodies stay plain. */
+  identified: boolean;
   stop: (result: ExecutionResult) => void;
 }
 
@@ -73,7 +75,7 @@ export function useLimits(options: LimitsOptions): Plugin {
 
   /** After the store answered: refuse with 429, or let execution run and refund what it did not spend. */
   function settle(result: ConsumeResult, request: Pending): OnExecuteHookResult<YogaInitialContext> | undefined {
-    const { context, input, requested, budget } = request;
+    const { context, input, requested, budget, identified } = request;
     const budgetState = result.states.find((state) => state.key === budget.key)!;
     const report: CostReport = {
       requested,
@@ -88,7 +90,7 @@ export function useLimits(options: LimitsOptions): Plugin {
       const denied = result.states.filter((state) => !state.allowed);
       request.stop({
         errors: [rateLimited(deniedMessage(denied, budget.key), Math.max(...denied.map((s) => s.retryAfterMs)) / 1000)],
-        extensions: { cost: costExtension(report) },
+        ...(identified ? { extensions: { cost: costExtension(report) } } : {}),
       });
       return undefined;
     }
@@ -106,7 +108,7 @@ export function useLimits(options: LimitsOptions): Plugin {
           void (result.store ?? store).refund([{ ...budget, amount: unused }]).catch(() => undefined);
           report.remaining = Math.min(report.limit, report.remaining + unused);
         }
-        setResult({ ...done, extensions: { ...done.extensions, cost: costExtension(report) } });
+        if (identified) setResult({ ...done, extensions: { ...done.extensions, cost: costExtension(report) } });
       },
     };
   }
@@ -141,7 +143,8 @@ export function useLimits(options: LimitsOptions): Plugin {
 
       // The in-process store answers synchronously: no promise, no extra tick on the hot path.
       const pending = store instanceof MemoryLimitStore ? store.consumeNow(charges) : store.consume(charges);
-      const next = (result: ConsumeResult) => settle(result, { context, input, requested, budget, stop: setResultAndStopExecution });
+      const next = (result: ConsumeResult) =>
+        settle(result, { context, input, requested, budget, identified: caller.identified, stop: setResultAndStopExecution });
       return pending instanceof Promise ? pending.then(next) : next(pending);
     },
 

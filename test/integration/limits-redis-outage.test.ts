@@ -61,7 +61,7 @@ describe.runIf(HAS_REDIS_SERVER)('limits while Redis goes away and comes back', 
       expect(response.headers.get('x-ratelimit-limit')).toBe('1000');
     });
     expect(worst).toBeLessThan(baseline + 200);
-    expect(await ready()).toEqual({ status: 200, body: { status: 'degraded', degraded: ['redis'] } });
+    expect(await ready()).toEqual({ status: 503, body: { status: 'unavailable', down: ['redis'] } });
 
     // Per instance: each of the two instances now lets its own 50 through.
     const onA = await Promise.all(Array.from({ length: 60 }, () => a.gql('{ ping }', { address: '10.1.0.2' })));
@@ -95,7 +95,7 @@ describe.runIf(HAS_REDIS_SERVER)('limits while Redis goes away and comes back', 
       const worst = await slowest(30, async () => expect((await status()).status).toBe(200));
       expect(worst).toBeLessThan(baseline + 200);
       const probe = await ready();
-      expect(probe).toEqual({ status: 200, body: { status: 'degraded', degraded: ['redis'] } });
+      expect(probe).toEqual({ status: 503, body: { status: 'unavailable', down: ['redis'] } });
     } finally {
       server.thaw();
     }

@@ -7,11 +7,11 @@ const down: ReadinessCheck = async () => {
   throw new Error('connection refused');
 };
 
-async function ready(checks: Record<string, ReadinessCheck>, degradable: Record<string, ReadinessCheck>) {
+async function ready(checks: Record<string, ReadinessCheck>) {
   const yoga = createYoga({
     schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
     logging: false,
-    plugins: [useHealthEndpoints({ checks, degradable })],
+    plugins: [useHealthEndpoints({ checks })],
   });
   const response = await yoga.fetch('http://localhost/ready');
   return { status: response.status, body: await response.json() };
@@ -19,18 +19,18 @@ async function ready(checks: Record<string, ReadinessCheck>, degradable: Record<
 
 describe('/ready', () => {
   it('is ok when everything answers', async () => {
-    expect(await ready({ database: up }, { redis: up })).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await ready({ database: up, redis: up })).toEqual({ status: 200, body: { status: 'ok' } });
   });
 
-  it('is 200 "degraded" when only Redis is down: limits count per instance meanwhile', async () => {
-    expect(await ready({ database: up }, { redis: down })).toEqual({ status: 200, body: { status: 'degraded', degraded: ['redis'] } });
+  it('is 503 naming Redis when only Redis is down (CONTRACT.md §1)', async () => {
+    expect(await ready({ database: up, redis: down })).toEqual({ status: 503, body: { status: 'unavailable', down: ['redis'] } });
   });
 
-  it('is 503 naming the database when it is down, and Redis beside it', async () => {
-    expect(await ready({ database: down }, { redis: up })).toEqual({ status: 503, body: { status: 'unavailable', down: ['database'] } });
-    expect(await ready({ database: down }, { redis: down })).toEqual({
+  it('is 503 naming everything that is down', async () => {
+    expect(await ready({ database: down, redis: up })).toEqual({ status: 503, body: { status: 'unavailable', down: ['database'] } });
+    expect(await ready({ database: down, redis: down })).toEqual({
       status: 503,
-      body: { status: 'unavailable', down: ['database'], degraded: ['redis'] },
+      body: { status: 'unavailable', down: ['database', 'redis'] },
     });
   });
 });
