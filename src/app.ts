@@ -4,6 +4,7 @@ import { clientAddress, createProxyTrust } from './lib/client-address.js';
 import { yogaLogger } from './lib/yoga-logger.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
 import { useHealthEndpoints } from './plugins/use-health-endpoints.js';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { buildSchema } from './schema.js';
 
@@ -22,7 +23,8 @@ export function createApp(deps: AppDeps): App {
     graphiql: config.graphiql,
     landingPage: false,
     batching: false,
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // Capped by useRequestBodyLimit below: 1 MiB, but MAX_MODEL_BYTES for a multipart upload.
+    maxRequestBodySize: false,
     // Yoga's own health route answers an empty body; ours (below) answers the contract's JSON.
     healthCheckEndpoint: '/.yoga/health',
     context: ({ request, req, remoteAddress }) => {
@@ -36,6 +38,10 @@ export function createApp(deps: AppDeps): App {
     },
     plugins: [
       useRequestId(logger),
+      useRequestBodyLimit({
+        maxBodyBytes: config.limits.maxBodyBytes,
+        maxMultipartBytes: config.limits.maxModelBytes + config.limits.maxBodyBytes,
+      }),
       useHealthEndpoints({
         checks: {
           database: () => deps.database.ping(),

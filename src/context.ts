@@ -6,6 +6,7 @@ import type { Redis } from './db/redis.js';
 import type { Logger } from './logger.js';
 import type { PasswordHasher } from './modules/auth/password.js';
 import type { Principal } from './modules/auth/principal.js';
+import type { ModelRuntime } from './modules/models/model-runtime.js';
 
 /** Long-lived parts the app is built from; tests pass their own (an in-memory database, a manual clock). */
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   readonly passwords: PasswordHasher;
   /** Present when REDIS_URL is set: shared limits and revocation across instances. */
   readonly redis?: Redis | undefined;
+  /** Model artifacts and the inference pool; made on first use from `config` when absent. */
+  readonly models?: ModelRuntime | undefined;
 }
 
 /** What the HTTP server hands yoga beside the request. */

@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { connectRedis } from './db/redis.js';
 import type { Logger } from './logger.js';
 import { createPasswordHasher } from './modules/auth/password.js';
+import { closeModelRuntimeOf, createModelRuntime } from './modules/models/model-runtime.js';
 
 /** Opens everything the app needs from the settings, and migrates the database. */
 export async function openRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<AppDeps> {
@@ -28,10 +29,12 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     clock,
     passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
     redis: config.redisUrl ? connectRedis({ url: config.redisUrl, logger }) : undefined,
+    models: createModelRuntime(config),
   };
 }
 
 export async function closeRuntime(deps: AppDeps): Promise<void> {
   deps.redis?.disconnect();
+  await closeModelRuntimeOf(deps);
   await deps.database.close();
 }

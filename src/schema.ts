@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { Resolvers } from './generated/resolvers-types.js';
+import { modelResolvers } from './modules/models/resolvers.js';
+import { predictionResolvers } from './modules/predictions/resolvers.js';
 import { userResolvers } from './modules/users/resolvers.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -16,7 +18,7 @@ export function loadTypeDefs(): string[] {
     .map((name) => readFileSync(`${SCHEMA_DIR}/${name}`, 'utf8'));
 }
 
-const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers];
+const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, modelResolvers, predictionResolvers];
 
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

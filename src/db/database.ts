@@ -1,9 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { ModelTable } from '../modules/models/model.table.js';
+import type { PredictionTable } from '../modules/predictions/prediction.table.js';
 import type { UserTable } from '../modules/users/user.table.js';
 
 /** Every table, one interface each, owned by its module. */
 export interface Database {
   users: UserTable;
+  models: ModelTable;
+  predictions: PredictionTable;
 }
 
 export type Db = Kysely<Database>;

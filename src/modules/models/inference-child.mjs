@@ -1,6 +1,7 @@
 // One inference process of the pool: takes a task over IPC, answers with the first output.
 // A process, not a worker thread: terminating a worker thread while onnxruntime-node is inside
 // `run` can abort the whole server (a C++ exception escapes), while a process can be killed.
+import process from 'node:process';
 import { infer } from './onnx-runner.mjs';
 
 process.on('message', (message) => {
