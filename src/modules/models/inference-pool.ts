@@ -43,7 +43,7 @@ export interface InferencePoolOptions {
 export interface InferencePool {
   run(task: InferenceTask): Promise<InferenceOutput>;
   /** Tasks running and waiting now. */
-  stats(): { running: number; queued: number; size: number; maxQueue: number };
+  stats(): { running: number; queued: number; size: number; maxQueue: number; busyPids: number[] };
   close(): Promise<void>;
 }
 
@@ -174,6 +174,7 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
         queued: queue.length,
         size: slots.length,
         maxQueue: options.maxQueue,
+        busyPids: slots.flatMap((s) => (s.job && s.child?.pid !== undefined ? [s.child.pid] : [])),
       };
     },
     async close() {
