@@ -35,7 +35,7 @@ export interface ModelKit {
 function counting(pool: InferencePool): { pool: InferencePool; runs: () => number } {
   let runs = 0;
   return {
-    pool: { ...pool, run: (task) => (runs++, pool.run(task)) },
+    pool: { ...pool, run: (task, owner) => (runs++, pool.run(task, owner)) },
     runs: () => runs,
   };
 }
@@ -74,7 +74,7 @@ export async function createModelKit(options: { env?: Environment; kind?: 'pglit
     async storedFiles() {
       const dir = join(dataDir, 'models');
       return stat(dir).then(
-        () => readdir(dir),
+        async () => (await readdir(dir)).sort(),
         () => [],
       );
     },

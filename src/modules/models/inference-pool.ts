@@ -41,7 +41,10 @@ export interface InferencePoolOptions {
 }
 
 export interface InferencePool {
-  run(task: InferenceTask): Promise<InferenceOutput>;
+  /** Runs a batch for `owner` (an identity); one owner never holds every process at once. */
+  run(task: InferenceTask, owner?: string): Promise<InferenceOutput>;
+  /** Resolves when every process has started and loaded the runtime. */
+  ready(): Promise<void>;
   /** Tasks running and waiting now. */
   stats(): { running: number; queued: number; size: number; maxQueue: number; busyPids: number[] };
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export interface InferencePool {
 
 interface Job {
   id: number;
+  owner: string;
   task: InferenceTask;
   resolve(output: InferenceOutput): void;
   reject(error: InferenceError): void;
@@ -81,6 +85,16 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
   const queue: Job[] = [];
   let nextId = 1;
   let closed = false;
+  let readyWaiters: Array<() => void> = [];
+  // With more than one process, one owner may hold all but one of them: another caller's task
+  // always finds a process within one task's time, however many the first one queued.
+  const maxRunningPerOwner = Math.max(1, options.size - 1);
+
+  const allReady = () => slots.every((s) => s.child && s.ready);
+  function notifyReady(): void {
+    if (!allReady()) return;
+    for (const resolve of readyWaiters.splice(0)) resolve();
+  }
 
   function spawn(slot: Slot): void {
     // No inherited loader flags (tsx, vitest): the child is plain JavaScript.
@@ -90,6 +104,7 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
     child.on('message', (message: ChildMessage) => {
       if ('ready' in message) {
         slot.ready = true;
+        notifyReady();
         dispatch();
         return;
       }
@@ -121,6 +136,16 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
     clearTimeout(job.timer);
   }
 
+  function running(owner: string): number {
+    return slots.filter((s) => s.job?.owner === owner).length;
+  }
+
+  /** The oldest waiting job whose owner is under its share of processes. */
+  function nextJob(): Job | undefined {
+    const index = queue.findIndex((job) => running(job.owner) < maxRunningPerOwner);
+    return index < 0 ? undefined : queue.splice(index, 1)[0];
+  }
+
   function dispatch(): void {
     if (closed) return;
     for (const slot of slots) {
@@ -131,7 +156,8 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
         continue;
       }
       if (!slot.ready) continue;
-      const job = queue.shift()!;
+      const job = nextJob();
+      if (!job) return;
       job.slot = slot;
       slot.job = job;
       slot.child.send({ id: job.id, task: job.task });
@@ -149,24 +175,31 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
       slot.ready = false;
       slot.job = undefined;
       child?.kill('SIGKILL');
+      // A fresh process takes the slot at once, so the next task does not wait for one to start.
+      spawn(slot);
     }
     job.reject(new InferenceError('TIMEOUT', `the model ran past its ${options.timeoutMs} ms deadline`));
     dispatch();
   }
 
   return {
-    run(task) {
+    run(task, owner = '') {
       if (closed) return Promise.reject(new InferenceError('CLOSED', 'the inference pool is closed'));
       const idle = slots.some((s) => !s.job);
       if (!idle && queue.length >= options.maxQueue) {
         return Promise.reject(new InferenceError('QUEUE_FULL', 'the inference queue is full'));
       }
       return new Promise<InferenceOutput>((resolve, reject) => {
-        const job: Job = { id: nextId++, task, resolve, reject, timer: undefined as unknown as NodeJS.Timeout };
+        const job: Job = { id: nextId++, owner, task, resolve, reject, timer: undefined as unknown as NodeJS.Timeout };
         job.timer = setTimeout(() => expire(job), options.timeoutMs);
         queue.push(job);
         dispatch();
       });
+    },
+    ready() {
+      if (closed) return Promise.reject(new InferenceError('CLOSED', 'the inference pool is closed'));
+      for (const slot of slots) if (!slot.child) spawn(slot);
+      return allReady() ? Promise.resolve() : new Promise<void>((resolve) => readyWaiters.push(resolve));
     },
     stats() {
       return {

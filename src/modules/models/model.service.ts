@@ -225,13 +225,18 @@ export interface ModelOutput {
  * SERVICE_UNAVAILABLE with Retry-After, a deadline is PREDICTION_TIMEOUT, a changed file is
  * refused and logged as `model_tampered`.
  */
-export async function runModel(deps: Pick<ModelServiceDeps, 'runtime' | 'logger'>, model: ModelRow, rows: readonly (readonly number[])[]): Promise<ModelOutput> {
+export async function runModel(
+  deps: Pick<ModelServiceDeps, 'runtime' | 'logger'>,
+  model: ModelRow,
+  rows: readonly (readonly number[])[],
+  owner?: string,
+): Promise<ModelOutput> {
   const cols = model.feature_count;
   const data = new Float32Array(rows.length * cols);
   rows.forEach((row, r) => data.set(row, r * cols));
   const { artifacts, pool } = deps.runtime;
   try {
-    return await pool.run({ path: artifacts.pathOf(model.sha256), sha256: model.sha256, data, rows: rows.length, cols });
+    return await pool.run({ path: artifacts.pathOf(model.sha256), sha256: model.sha256, data, rows: rows.length, cols }, owner);
   } catch (error) {
     if (!(error instanceof InferenceError)) throw error;
     switch (error.code) {

@@ -113,7 +113,7 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
 
   return withInFlightSlot(deps, p.userId, async () => {
     const started = performance.now();
-    const output = await runModel(deps, model, request.inputs);
+    const output = await runModel(deps, model, request.inputs, p.userId);
     const latencyMs = performance.now() - started;
     const rows = request.inputs.length;
     const cols = output.dims.length >= 2 ? output.dims.slice(1).reduce((a, b) => a * b, 1) : output.data.length / rows;
