@@ -35,7 +35,7 @@ export interface ModelKit {
 function counting(pool: InferencePool): { pool: InferencePool; runs: () => number } {
   let runs = 0;
   return {
-    pool: { ...pool, run: (task, owner) => (runs++, pool.run(task, owner)) },
+    pool: { ...pool, run: (task, options) => (runs++, pool.run(task, options)) },
     runs: () => runs,
   };
 }

@@ -41,8 +41,12 @@ export interface InferencePoolOptions {
 }
 
 export interface InferencePool {
-  /** Runs a batch for `owner` (an identity); one owner never holds every process at once. */
-  run(task: InferenceTask, owner?: string): Promise<InferenceOutput>;
+  /**
+   * Runs a batch for `owner` (an identity); one owner never holds every process at once.
+   * `deadlineAt` (epoch ms) lets the caller count time spent before the pool; the default is
+   * `timeoutMs` from now.
+   */
+  run(task: InferenceTask, options?: { owner?: string; deadlineAt?: number }): Promise<InferenceOutput>;
   /** Resolves when every process has started and loaded the runtime. */
   ready(): Promise<void>;
   /** Tasks running and waiting now. */
@@ -85,7 +89,7 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
   const queue: Job[] = [];
   let nextId = 1;
   let closed = false;
-  let readyWaiters: Array<() => void> = [];
+  const readyWaiters: Array<() => void> = [];
   // With more than one process, one owner may hold all but one of them: another caller's task
   // always finds a process within one task's time, however many the first one queued.
   const maxRunningPerOwner = Math.max(1, options.size - 1);
@@ -165,6 +169,8 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
   }
 
   function expire(job: Job): void {
+    // Answer first; killing and replacing the process comes after the caller has its error.
+    job.reject(new InferenceError('TIMEOUT', `the model ran past its ${options.timeoutMs} ms deadline`));
     const waiting = queue.indexOf(job);
     if (waiting >= 0) queue.splice(waiting, 1);
     const slot = job.slot;
@@ -176,14 +182,17 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
       slot.job = undefined;
       child?.kill('SIGKILL');
       // A fresh process takes the slot at once, so the next task does not wait for one to start.
-      spawn(slot);
+      setImmediate(() => {
+        if (!closed && !slot.child) spawn(slot);
+        dispatch();
+      });
+      return;
     }
-    job.reject(new InferenceError('TIMEOUT', `the model ran past its ${options.timeoutMs} ms deadline`));
     dispatch();
   }
 
   return {
-    run(task, owner = '') {
+    run(task, { owner = '', deadlineAt = Date.now() + options.timeoutMs } = {}) {
       if (closed) return Promise.reject(new InferenceError('CLOSED', 'the inference pool is closed'));
       const idle = slots.some((s) => !s.job);
       if (!idle && queue.length >= options.maxQueue) {
@@ -191,7 +200,7 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
       }
       return new Promise<InferenceOutput>((resolve, reject) => {
         const job: Job = { id: nextId++, owner, task, resolve, reject, timer: undefined as unknown as NodeJS.Timeout };
-        job.timer = setTimeout(() => expire(job), options.timeoutMs);
+        job.timer = setTimeout(() => expire(job), Math.max(0, deadlineAt - Date.now()));
         queue.push(job);
         dispatch();
       });

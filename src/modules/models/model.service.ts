@@ -229,14 +229,14 @@ export async function runModel(
   deps: Pick<ModelServiceDeps, 'runtime' | 'logger'>,
   model: ModelRow,
   rows: readonly (readonly number[])[],
-  owner?: string,
+  schedule: { owner?: string; deadlineAt?: number } = {},
 ): Promise<ModelOutput> {
   const cols = model.feature_count;
   const data = new Float32Array(rows.length * cols);
   rows.forEach((row, r) => data.set(row, r * cols));
   const { artifacts, pool } = deps.runtime;
   try {
-    return await pool.run({ path: artifacts.pathOf(model.sha256), sha256: model.sha256, data, rows: rows.length, cols }, owner);
+    return await pool.run({ path: artifacts.pathOf(model.sha256), sha256: model.sha256, data, rows: rows.length, cols }, schedule);
   } catch (error) {
     if (!(error instanceof InferenceError)) throw error;
     switch (error.code) {

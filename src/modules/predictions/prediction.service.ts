@@ -89,6 +89,9 @@ async function withInFlightSlot<T>(deps: PredictionServiceDeps, userId: string, 
  * 24 h returns the stored prediction (not charged); the key with other inputs is BAD_REQUEST.
  */
 export async function predict(deps: PredictionServiceDeps, principal: Principal | undefined, request: PredictRequest): Promise<PredictResult> {
+  // The deadline counts from here, so time spent on checks and queueing is inside it. Wall
+  // time on purpose: the injectable clock moves only for expiry windows.
+  const deadlineAt = Date.now() + deps.config.inference.timeoutMs;
   const p = requirePredictor(principal);
   const key = request.idempotencyKey ?? undefined;
   if (key !== undefined && (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
@@ -113,7 +116,7 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
 
   return withInFlightSlot(deps, p.userId, async () => {
     const started = performance.now();
-    const output = await runModel(deps, model, request.inputs, p.userId);
+    const output = await runModel(deps, model, request.inputs, { owner: p.userId, deadlineAt });
     const latencyMs = performance.now() - started;
     const rows = request.inputs.length;
     const cols = output.dims.length >= 2 ? output.dims.slice(1).reduce((a, b) => a * b, 1) : output.data.length / rows;

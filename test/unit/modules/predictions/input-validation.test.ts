@@ -26,7 +26,7 @@ describe('predict input checks', () => {
     ['a batch over the cap', [good, good, good, good], { row: 3, feature: undefined }, /at most 3/],
     ['a short row', [good, [5.1, 3.5, 1.4]], { row: 1, feature: 3 }, /Row 1 has 3 values.*feature 3 \(petal_width\) is missing/],
     ['a long row', [[5.1, 3.5, 1.4, 0.2, 9]], { row: 0, feature: 4 }, /Row 0 has 5 values/],
-    ['an infinite value (1e309 in JSON)', [good, [5.1, 1e309, 1.4, 0.2]], { row: 1, feature: 1 }, /Row 1, feature 1 \(sepal_width\): Infinity is not a finite number/],
+    ['an infinite value (1e309 in JSON)', [good, JSON.parse('[5.1, 1e309, 1.4, 0.2]') as number[]], { row: 1, feature: 1 }, /Row 1, feature 1 \(sepal_width\): Infinity is not a finite number/],
     ['NaN', [[Number.NaN, 3.5, 1.4, 0.2]], { row: 0, feature: 0 }, /not a finite number/],
     ['a value above the maximum', [good, good, [5.1, 3.5, 7.5, 0.2]], { row: 2, feature: 2 }, /Row 2, feature 2 \(petal_length\): 7.5 is above the maximum 6.9/],
     ['a value below the minimum', [[4.0, 3.5, 1.4, 0.2]], { row: 0, feature: 0 }, /below the minimum 4.3/],
