@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS (`main`) and ESM (`module`) copies. Node, and so yoga and
+    // @graphql-tools, load the CJS one; without this, vite would hand our source the ESM copy and
+    // `instanceof GraphQLError` would fail across the two (every contract error became a 500).
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

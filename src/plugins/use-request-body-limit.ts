@@ -39,7 +39,12 @@ export function useRequestBodyLimit(options: RequestBodyLimitOptions): Plugin {
             },
           }),
         );
-        return parse(new Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body, duplex: 'half' } as RequestInit));
+        const limited = new Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body, duplex: 'half' } as RequestInit);
+        // A parser reports a broken stream in its own words (multipart: "invalid multipart
+        // data", 400); when the cap broke it, the answer is the cap's.
+        return Promise.resolve(parse(limited)).catch((error: unknown) => {
+          throw read > limit ? tooLarge() : error;
+        });
       });
     },
   };
