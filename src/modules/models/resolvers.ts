@@ -1,10 +1,12 @@
 import type { Resolvers } from '../../generated/resolvers-types.js';
+import { FileScalar } from './file-scalar.js';
 import { createModel, deleteModel, getModel, listModels } from './model.service.js';
 import { modelServiceDeps } from './service-deps.js';
 
 // Resolvers refuse an absent principal themselves (through the services), so they are safe
 // even without the authorization plugin in front of them.
 export const modelResolvers: Resolvers = {
+  File: FileScalar,
   Query: {
     models: (_parent, _args, context) => listModels(context.deps, context.principal),
     model: async (_parent, { id }, context) => (await getModel(context.deps, context.principal, id)) ?? null,

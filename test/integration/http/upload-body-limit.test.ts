@@ -80,4 +80,13 @@ describe('request body caps over HTTP', () => {
       expect(response.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
     }
   });
+
+  it('a File argument sent as plain JSON (not a file part) is 400 BAD_USER_INPUT, never a 500', async () => {
+    const response = await t.gql(CREATE_MODEL, { input: { name: 'x' }, file: 'AAAA' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    const literal = await t.gql('mutation { createModel(input: { name: "x" }, file: "AAAA") { id } }');
+    expect(literal.status).toBe(400);
+    expect(literal.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+  });
 });
