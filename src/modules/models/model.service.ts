@@ -247,7 +247,7 @@ export async function runModel(
       case 'CLOSED':
         throw serviceUnavailable('The inference pool is shutting down.', 1);
       case 'TAMPERED':
-        deps.logger.error({ event: 'model_tampered', modelId: model.id, name: model.name, sha256: model.sha256 }, 'stored model file failed its digest check; refused');
+        deps.logger.error({ event: 'model_tampered', modelId: model.id, name: model.name, sha256: model.sha256, reason: error.message }, 'stored model file missing or failed its digest check; refused');
         throw serviceUnavailable('The model cannot be served: its stored file failed its integrity check.', 60);
       default:
         deps.logger.error({ event: 'inference_failed', modelId: model.id, reason: error.message }, 'inference failed');

@@ -12,7 +12,13 @@ export const TAMPERED = 'MODEL_TAMPERED';
 
 async function openSession(path, sha256) {
   // The digest is re-checked on every load: a file changed on disk is never run.
-  const bytes = await readFile(path);
+  let bytes;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    // A missing artifact is as untrustworthy as a changed one: refuse it the same way.
+    throw new Error(`${TAMPERED}: artifact unreadable (${error.code ?? 'error'})`);
+  }
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== sha256) throw new Error(`${TAMPERED}: artifact digest ${actual} does not match ${sha256}`);
   const session = await ort.InferenceSession.create(bytes, {
