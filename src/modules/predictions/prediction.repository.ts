@@ -22,13 +22,17 @@ export async function releaseIdempotencyKey(db: Executor, id: string): Promise<v
   await db.updateTable('predictions').set({ idempotency_key: null }).where('id', '=', id).execute();
 }
 
-/** Inserts, or returns undefined when the same user's key was taken meanwhile. */
-export function insertPrediction(db: Executor, prediction: NewPrediction): Promise<PredictionRow | undefined> {
+/**
+ * Inserts, or returns undefined when the same user's key was taken meanwhile. Only the id comes
+ * back: the caller has everything else, and re-reading a large `outputs` would cost as much as
+ * writing it.
+ */
+export async function insertPrediction(db: Executor, prediction: NewPrediction): Promise<{ id: string } | undefined> {
   return db
     .insertInto('predictions')
     .values(prediction)
     .onConflict((oc) => oc.columns(['user_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
-    .returningAll()
+    .returning('id')
     .executeTakeFirst();
 }
 

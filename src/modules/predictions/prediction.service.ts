@@ -121,30 +121,47 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     const rows = request.inputs.length;
     const cols = output.dims.length >= 2 ? output.dims.slice(1).reduce((a, b) => a * b, 1) : output.data.length / rows;
     const outputs: number[][] = [];
-    for (let r = 0; r < rows; r++) outputs.push(Array.from(output.data.subarray(r * cols, (r + 1) * cols)));
+    for (let r = 0; r < rows; r++) outputs.push(Array.from(output.data.subarray(r * cols, (r + 1) * cols), float32Decimal));
     const labels = model.labels && model.labels.length === cols ? outputs.map((row) => model.labels![argmax(row)]!) : null;
 
-    const row = await insertPrediction(db, {
+    const createdAt = new Date(deps.clock.now());
+    const stored = {
       user_id: p.userId,
       model_id: model.id,
       rows,
+      outputs,
+      output_shape: output.dims,
+      labels,
+      warnings: check.warnings,
+      cost: predictCost(rows, model.cost_weight),
+      latency_ms: latencyMs,
+      input_digest: digest,
+      inputs: model.store_inputs ? request.inputs.map((row) => [...row]) : null,
+      idempotency_key: key ?? null,
+      created_at: createdAt,
+    };
+    const inserted = await insertPrediction(db, {
+      ...stored,
       outputs: JSON.stringify(outputs),
       output_shape: JSON.stringify(output.dims),
       labels: JSON.stringify(labels),
       warnings: JSON.stringify(check.warnings),
-      cost: predictCost(rows, model.cost_weight),
-      latency_ms: latencyMs,
-      input_digest: digest,
-      inputs: JSON.stringify(model.store_inputs ? request.inputs : null),
-      idempotency_key: key ?? null,
-      created_at: new Date(deps.clock.now()),
+      inputs: JSON.stringify(stored.inputs),
     });
-    if (row) return { prediction: row, charged: true };
+    if (inserted) return { prediction: { ...stored, id: inserted.id }, charged: true };
     // The same key won a race meanwhile: answer as a repeat would.
     const winner = await findByIdempotencyKey(db, p.userId, key!);
     if (!winner) throw badRequest('This Idempotency-Key is in use; retry.');
     return replay(winner, model.id, digest);
   });
+}
+
+/**
+ * Nine significant digits read back as the same float32 (the model computes in float32); the
+ * float64 digits past them are noise that only makes the answer and the stored row longer.
+ */
+function float32Decimal(value: number): number {
+  return Number(value.toPrecision(9));
 }
 
 function argmax(values: readonly number[]): number {
