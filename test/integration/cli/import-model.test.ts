@@ -11,6 +11,10 @@ import { modelRuntimeOf } from '../../../src/modules/models/model-runtime.js';
 import { captureLog } from '../../helpers/log-capture.js';
 import { linearModel } from '../../helpers/onnx-models.js';
 
+// Each command opens the embedded database under DATA_DIR as the real command does (seconds
+// each, many on a busy machine).
+const OPENS_EMBEDDED_DATABASE = 180_000;
+
 describe('modelgate import-model and the demo model at start', () => {
   let dataDir: string;
   let config: Config;
@@ -32,7 +36,7 @@ describe('modelgate import-model and the demo model at start', () => {
     );
     await expect(importModelCommand(config, log.logger, ['--name', 'x', '--file', join(dataDir, 'missing.onnx')], () => {})).rejects.toBeInstanceOf(UsageError);
     await expect(importModelCommand(config, log.logger, ['--name', 'x', '--file', file, '--min', '0,zero'], () => {})).rejects.toBeInstanceOf(UsageError);
-  });
+  }, OPENS_EMBEDDED_DATABASE);
 
   it('registers iris once: a second start finds it and adds nothing', async () => {
     const deps = await openRuntime(config, log.logger);
@@ -46,5 +50,5 @@ describe('modelgate import-model and the demo model at start', () => {
     } finally {
       await closeRuntime(deps);
     }
-  });
+  }, OPENS_EMBEDDED_DATABASE);
 });
