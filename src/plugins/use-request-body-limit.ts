@@ -10,6 +10,11 @@ export interface RequestBodyLimitOptions {
 
 const tooLarge = () => badRequest('Request body too large.', 413);
 
+/** The size of a parsed request without its uploaded files. */
+function nonFileSize(params: unknown): number {
+  return JSON.stringify(params, (_key, value: unknown) => (value instanceof Blob ? null : value))?.length ?? 0;
+}
+
 /**
  * Yoga's body cap with one difference: a multipart upload may be as large as a model may be.
  * It counts bytes as they stream in and stops reading at the cap; a declared Content-Length over
@@ -42,9 +47,17 @@ export function useRequestBodyLimit(options: RequestBodyLimitOptions): Plugin {
         const limited = new Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body, duplex: 'half' } as RequestInit);
         // A parser reports a broken stream in its own words (multipart: "invalid multipart
         // data", 400); when the cap broke it, the answer is the cap's.
-        return Promise.resolve(parse(limited)).catch((error: unknown) => {
-          throw read > limit ? tooLarge() : error;
-        });
+        return Promise.resolve(parse(limited)).then(
+          (params) => {
+            // Only the files of a multipart request may use the larger cap: the operation and
+            // its other variables are held to the ordinary one.
+            if (multipart && nonFileSize(params) > options.maxBodyBytes) throw tooLarge();
+            return params;
+          },
+          (error: unknown) => {
+            throw read > limit ? tooLarge() : error;
+          },
+        );
       });
     },
   };

@@ -89,4 +89,11 @@ describe('request body caps over HTTP', () => {
     expect(literal.status).toBe(400);
     expect(literal.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
+
+  it('in a multipart request only the file may exceed 1 MiB: a larger operations field is 413', async () => {
+    const response = await t.app.fetch(
+      multipartRequest(CREATE_MODEL, { input: { name: 'x', description: 'd'.repeat(1100 * 1024) } }, { variable: 'file', bytes: new Uint8Array(16) }),
+    );
+    expect(response.status).toBe(413);
+  });
 });
