@@ -19,6 +19,7 @@ import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
 import { useMaxValidationErrors } from './plugins/use-max-validation-errors.js';
 import { useLimits } from './plugins/use-limits.js';
 import { useOperationCaps } from './plugins/use-operation-caps.js';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { useRequestParsing } from './plugins/use-request-parsing.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
@@ -50,7 +51,8 @@ export function createApp(deps: AppDeps): App {
     batching: false,
     // The client preset of graphql-codegen names trusted documents in `documentId`.
     ...(trustedDocuments ? { extraParamNames: ['documentId'] } : {}),
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // Capped by useRequestBodyLimit below: 1 MiB, but MAX_MODEL_BYTES for a multipart upload.
+    maxRequestBodySize: false,
     // Yoga's own health route answers an empty body; ours (below) answers the contract's JSON.
     healthCheckEndpoint: '/.yoga/health',
     context: ({ request, req, remoteAddress }) => {
@@ -69,6 +71,10 @@ export function createApp(deps: AppDeps): App {
       useSecurityHeaders({ isSecure }),
       useCors({ origins: config.corsOrigins }),
       config.httpsRedirect && useHttpsRedirect({ isSecure, publicUrl: config.publicUrl }),
+      useRequestBodyLimit({
+        maxBodyBytes: config.limits.maxBodyBytes,
+        maxMultipartBytes: config.limits.maxModelBytes + config.limits.maxBodyBytes,
+      }),
       useHealthEndpoints({
         // CONTRACT.md §1: Redis, when configured, is part of readiness. While it is down the
         // limits still hold per instance (fallback store); /ready says so by naming it.

@@ -147,6 +147,10 @@ const schema = z.object({
   BUDGET_PRO: positiveInt(20_000),
   BUDGET_ENTERPRISE: positiveInt(200_000),
   PASSWORD_HASH_CONCURRENCY: positiveInt(2),
+  PREDICTION_TIMEOUT: duration('5s'),
+  INFERENCE_PROCESSES: positiveInt(2),
+  INFERENCE_QUEUE_SIZE: positiveInt(64),
+  PREDICT_MAX_IN_FLIGHT: positiveInt(4),
   SHUTDOWN_TIMEOUT: duration('10s'),
   // Read by `modelgate create-user` only; secrets never come from argv.
   MODELGATE_USER_PASSWORD: optionalString,
@@ -206,6 +210,16 @@ export interface Config {
     readonly budgets: Readonly<Record<Tier, number>>;
   };
   readonly passwordHashConcurrency: number;
+  readonly inference: {
+    /** Deadline of one prediction, queue wait included; past it the work is killed. */
+    readonly timeoutMs: number;
+    /** Model processes running at once (one core each). */
+    readonly processes: number;
+    /** Predictions that may wait for a process; one more answers SERVICE_UNAVAILABLE. */
+    readonly queueSize: number;
+    /** Predictions one identity may have running or waiting at once. */
+    readonly maxInFlightPerIdentity: number;
+  };
   readonly shutdownTimeoutSeconds: number;
   /** The password `modelgate create-user` uses when standard input gives none. */
   readonly cliUserPassword: string | undefined;
@@ -293,6 +307,12 @@ export function loadConfig(env: Environment = process.env): Config {
       budgets: { FREE: e.BUDGET_FREE, PRO: e.BUDGET_PRO, ENTERPRISE: e.BUDGET_ENTERPRISE },
     },
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+    inference: {
+      timeoutMs: Math.round(e.PREDICTION_TIMEOUT * 1000),
+      processes: e.INFERENCE_PROCESSES,
+      queueSize: e.INFERENCE_QUEUE_SIZE,
+      maxInFlightPerIdentity: e.PREDICT_MAX_IN_FLIGHT,
+    },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
     cliUserPassword: e.MODELGATE_USER_PASSWORD,
   };

@@ -12,6 +12,7 @@ import type { SessionRevoker } from './modules/auth/session-revoker.js';
 import type { UserCache } from './modules/users/user-cache.js';
 import type { PasswordHasher } from './modules/auth/password.js';
 import type { Principal } from './modules/auth/principal.js';
+import type { ModelRuntime } from './modules/models/model-runtime.js';
 
 /** Long-lived parts the app is built from; tests pass their own (an in-memory database, a manual clock). */
 export interface AppDeps {
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly audit: AuditLog;
   readonly sessions: SessionRevoker;
   readonly users: UserCache;
+  /** Model artifacts and the inference pool; made on first use from `config` when absent (tests). */
+  readonly models?: ModelRuntime | undefined;
 }
 
 /** What the HTTP server hands yoga beside the request. */

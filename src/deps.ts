@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { createApiKeyService } from './modules/api-keys/api-key.service.js';
 import { createAuditLog } from './modules/audit/audit.service.js';
 import { createPasswordHasher } from './modules/auth/password.js';
+import { closeModelRuntimeOf, type ModelRuntime } from './modules/models/model-runtime.js';
 import { createUserCache } from './modules/users/user-cache.js';
 
 export interface DepsInput {
@@ -18,6 +19,7 @@ export interface DepsInput {
   clock: Clock;
   masterKey: string;
   redis?: Redis | undefined;
+  models?: ModelRuntime | undefined;
 }
 
 /** Wires the long-lived services from their parts. One place, used by the server and by tests. */
@@ -30,6 +32,7 @@ export function buildDeps(input: DepsInput): AppDeps {
     logger,
     clock,
     redis,
+    models: input.models,
     bus,
     passwords: createPasswordHasher({ concurrency: config.passwordHashConcurrency }),
     apiKeys: createApiKeyService({ db: database.db, pepper: deriveKey(input.masterKey, 'api-key-pepper'), clock, bus, logger }),
@@ -44,4 +47,5 @@ export function buildDeps(input: DepsInput): AppDeps {
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.audit.flush();
   deps.bus.close();
+  await closeModelRuntimeOf(deps);
 }

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createUserCommand, UsageError } from './cli/create-user.js';
+import { IMPORT_MODEL_USAGE, importModelCommand } from './cli/import-model.js';
 import { serve } from './cli/serve.js';
 import { ConfigError, loadConfig } from './config.js';
 import { connectDatabase } from './db/connect.js';
@@ -10,7 +11,8 @@ const USAGE = `usage: modelgate <command>
   serve                 migrate, then serve (default)
   migrate               apply database migrations and exit
   create-user --email E [--role USER|MAINTAINER|ADMIN] [--tier FREE|PRO|ENTERPRISE] [--display-name N]
-                        password from standard input or MODELGATE_USER_PASSWORD`;
+                        password from standard input or MODELGATE_USER_PASSWORD
+  ${IMPORT_MODEL_USAGE}`;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -40,6 +42,9 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'create-user':
         await createUserCommand(config, logger, rest, print);
+        return;
+      case 'import-model':
+        await importModelCommand(config, logger, rest, print);
         return;
       case 'help':
       case '--help':

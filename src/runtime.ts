@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { connectRedis } from './db/redis.js';
 import { buildDeps, closeDeps } from './deps.js';
 import { loadMasterKey } from './lib/master-key.js';
+import { createModelRuntime } from './modules/models/model-runtime.js';
 import type { Logger } from './logger.js';
 
 /** Opens everything the app needs from the settings, and migrates the database. */
@@ -24,7 +25,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
   }
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, production: config.production });
   const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, logger }) : undefined;
-  return buildDeps({ config, database, logger, clock, masterKey, redis });
+  return buildDeps({ config, database, logger, clock, masterKey, redis, models: createModelRuntime(config) });
 }
 
 export async function closeRuntime(deps: AppDeps): Promise<void> {

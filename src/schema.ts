@@ -7,6 +7,8 @@ import { apiKeyResolvers } from './modules/api-keys/resolvers.js';
 import { auditResolvers } from './modules/audit/resolvers.js';
 import { adminResolvers } from './modules/users/admin-resolvers.js';
 import { limitResolvers } from './modules/limits/resolvers.js';
+import { modelResolvers } from './modules/models/resolvers.js';
+import { predictionResolvers } from './modules/predictions/resolvers.js';
 import { userResolvers } from './modules/users/resolvers.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -20,7 +22,7 @@ export function loadTypeDefs(): string[] {
     .map((name) => readFileSync(`${SCHEMA_DIR}/${name}`, 'utf8'));
 }
 
-const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, apiKeyResolvers, adminResolvers, auditResolvers, limitResolvers];
+const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, apiKeyResolvers, adminResolvers, auditResolvers, limitResolvers, modelResolvers, predictionResolvers];
 
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

@@ -1,6 +1,8 @@
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { ensureDemoModel } from '../modules/models/demo-registration.js';
+import { modelRuntimeOf } from '../modules/models/model-runtime.js';
 import { ensureBootstrapAdmin } from '../modules/users/user.service.js';
 import { closeRuntime, openRuntime } from '../runtime.js';
 import { listen } from '../server.js';
@@ -23,6 +25,9 @@ export async function serve(config: Config, logger: Logger, print: (line: string
   } else if (outcome.kind === 'skipped' && !config.bootstrapAdmin) {
     logger.warn('no admin exists; create one with `modelgate create-user --role ADMIN`');
   }
+
+  const demo = await ensureDemoModel({ ...deps, runtime: modelRuntimeOf(deps) });
+  if (demo.created) logger.info({ modelId: demo.model.id, name: demo.model.name }, 'registered the demo model');
 
   const app = createApp(deps);
   const running = await listen(app, { config, logger });

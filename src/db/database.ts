@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
 import type { AuditEventTable } from '../modules/audit/audit.table.js';
+import type { ModelTable } from '../modules/models/model.table.js';
+import type { PredictionTable } from '../modules/predictions/prediction.table.js';
 import type { UserTable } from '../modules/users/user.table.js';
 
 /** Every table, one interface each, owned by its module. */
@@ -8,6 +10,8 @@ export interface Database {
   users: UserTable;
   api_keys: ApiKeyTable;
   audit_events: AuditEventTable;
+  models: ModelTable;
+  predictions: PredictionTable;
 }
 
 export type Db = Kysely<Database>;

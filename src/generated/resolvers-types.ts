@@ -4,6 +4,8 @@ import type { UserRow } from '../modules/users/user.table.js';
 import type { ApiKeyRow } from '../modules/api-keys/api-key.table.js';
 import type { CreatedKey } from '../modules/api-keys/api-key.service.js';
 import type { AuditEventRow } from '../modules/audit/audit.table.js';
+import type { ModelRow } from '../modules/models/model.table.js';
+import type { PredictionRow } from '../modules/predictions/prediction.table.js';
 import type { AppContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -18,6 +20,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant, as an ISO-8601 string in UTC. */
   DateTime: { input: Date | string; output: Date | string; }
+  /** An uploaded file (GraphQL multipart request spec). */
+  File: { input: File; output: File; }
 };
 
 /** An API key as listings show it: never the key itself. */
@@ -85,6 +89,25 @@ export type CreateApiKeyInput = {
   scopes: Array<Scope>;
 };
 
+export type CreateModelInput = {
+  costWeight?: InputMaybe<Scalars['Float']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  featureNames?: InputMaybe<Array<Scalars['String']['input']>>;
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  max?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** At most this many rows per predict call (default 1000). */
+  maxBatchSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Training mean and standard deviation of each feature: far-out values get a warning. */
+  mean?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** Declared range of each feature. */
+  min?: InputMaybe<Array<Scalars['Float']['input']>>;
+  name: Scalars['String']['input'];
+  rangePolicy?: InputMaybe<RangePolicy>;
+  std?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** Keep the raw inputs of predictions (default: only a digest). */
+  storeInputs?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type CreateUserInput = {
   displayName?: InputMaybe<Scalars['String']['input']>;
   email: Scalars['String']['input'];
@@ -104,12 +127,41 @@ export type KeyEnvironment =
   | 'LIVE'
   | 'TEST';
 
+/** A registered ONNX model: one float input [N, featureCount]. */
+export type Model = {
+  __typename?: 'Model';
+  /** A prediction costs ceil(rows × costWeight) budget points. */
+  costWeight: Scalars['Float']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  featureCount: Scalars['Int']['output'];
+  featureNames?: Maybe<Array<Scalars['String']['output']>>;
+  id: Scalars['ID']['output'];
+  /** The class of each output column, when the model is a classifier. */
+  labels?: Maybe<Array<Scalars['String']['output']>>;
+  max?: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  maxBatchSize: Scalars['Int']['output'];
+  /** Per-feature bounds that predict enforces (null: unbounded). */
+  min?: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
+  name: Scalars['String']['output'];
+  rangePolicy: RangePolicy;
+  /** SHA-256 of the stored ONNX file (hex). */
+  sha256: Scalars['String']['output'];
+  /** Counts up from 1 for each upload under the same name. */
+  version: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   createApiKey: CreatedApiKey;
+  /** Uploads an ONNX model (multipart; at most MAX_MODEL_BYTES). */
+  createModel: Model;
   createUser: User;
+  deleteModel: Scalars['Boolean']['output'];
   /** Ends the user's sessions and stops their keys at once. */
   disableUser: User;
+  /** Runs a batch of rows through a model. Send Idempotency-Key to make a retry safe. */
+  predict: Prediction;
   revokeApiKey: ApiKey;
   /** Issues a replacement; the old key keeps working for gracePeriodSeconds (0 to 604800), then stops. */
   rotateApiKey: CreatedApiKey;
@@ -124,13 +176,30 @@ export type MutationCreateApiKeyArgs = {
 };
 
 
+export type MutationCreateModelArgs = {
+  file: Scalars['File']['input'];
+  input: CreateModelInput;
+};
+
+
 export type MutationCreateUserArgs = {
   input: CreateUserInput;
 };
 
 
+export type MutationDeleteModelArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDisableUserArgs = {
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationPredictArgs = {
+  inputs: Array<Array<Scalars['Float']['input']>>;
+  modelId: Scalars['ID']['input'];
 };
 
 
@@ -162,6 +231,34 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** One predict call: the model's outputs for each input row. */
+export type Prediction = {
+  __typename?: 'Prediction';
+  cost: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The argmax label of each row, when the model has labels. */
+  labels?: Maybe<Array<Scalars['String']['output']>>;
+  latencyMs: Scalars['Float']['output'];
+  model: Model;
+  outputs: Array<Array<Scalars['Float']['output']>>;
+  /** Out-of-range (WARN models) and far-from-training values, naming row and feature (from 0). */
+  warnings: Array<Scalars['String']['output']>;
+};
+
+export type PredictionConnection = {
+  __typename?: 'PredictionConnection';
+  edges: Array<PredictionEdge>;
+  nodes: Array<Prediction>;
+  pageInfo: PageInfo;
+};
+
+export type PredictionEdge = {
+  __typename?: 'PredictionEdge';
+  cursor: Scalars['String']['output'];
+  node: Prediction;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The caller's own keys. */
@@ -170,6 +267,12 @@ export type Query = {
   auditEvents: AuditEventConnection;
   /** The signed-in user (for an API key: the key's owner). */
   me: User;
+  model?: Maybe<Model>;
+  models: Array<Model>;
+  /** The caller's own prediction; another user's reads as null + NOT_FOUND. */
+  prediction?: Maybe<Prediction>;
+  /** The caller's predictions, newest first. */
+  predictions: PredictionConnection;
   /** The caller's cost budget. Asking costs nothing. */
   rateLimit: RateLimitStatus;
   /** Every user, oldest first. ADMIN sessions only. */
@@ -184,10 +287,33 @@ export type QueryAuditEventsArgs = {
 };
 
 
+export type QueryModelArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPredictionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPredictionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** What to do with a feature value outside the model's declared min/max. */
+export type RangePolicy =
+  /** Refuse the request with BAD_USER_INPUT naming row and feature. */
+  | 'REJECT'
+  /** Answer, with a warning naming row and feature. */
+  | 'WARN';
 
 /** Whom a @rateLimit counts: the caller (user, else address) or always the client address. */
 export type RateLimitPer =
@@ -326,15 +452,23 @@ export type ResolversTypes = ResolversObject<{
   AuditOutcome: AuditOutcome;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateApiKeyInput: CreateApiKeyInput;
+  CreateModelInput: CreateModelInput;
   CreateUserInput: CreateUserInput;
   CreatedApiKey: ResolverTypeWrapper<CreatedKey>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  File: ResolverTypeWrapper<Scalars['File']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   KeyEnvironment: KeyEnvironment;
+  Model: ResolverTypeWrapper<ModelRow>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Prediction: ResolverTypeWrapper<PredictionRow>;
+  PredictionConnection: ResolverTypeWrapper<Omit<PredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PredictionEdge']>, nodes: Array<ResolversTypes['Prediction']> }>;
+  PredictionEdge: ResolverTypeWrapper<Omit<PredictionEdge, 'node'> & { node: ResolversTypes['Prediction'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RangePolicy: RangePolicy;
   RateLimitPer: RateLimitPer;
   RateLimitStatus: ResolverTypeWrapper<RateLimitStatus>;
   Role: Role;
@@ -355,13 +489,20 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEventFilter: AuditEventFilter;
   Boolean: Scalars['Boolean']['output'];
   CreateApiKeyInput: CreateApiKeyInput;
+  CreateModelInput: CreateModelInput;
   CreateUserInput: CreateUserInput;
   CreatedApiKey: CreatedKey;
   DateTime: Scalars['DateTime']['output'];
+  File: Scalars['File']['output'];
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  Model: ModelRow;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Prediction: PredictionRow;
+  PredictionConnection: Omit<PredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PredictionEdge']>, nodes: Array<ResolversParentTypes['Prediction']> };
+  PredictionEdge: Omit<PredictionEdge, 'node'> & { node: ResolversParentTypes['Prediction'] };
   Query: Record<PropertyKey, never>;
   RateLimitStatus: RateLimitStatus;
   String: Scalars['String']['output'];
@@ -462,10 +603,34 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export interface FileScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['File'], any> {
+  name: 'File';
+}
+
+export type ModelResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = ResolversObject<{
+  costWeight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  featureCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  featureNames?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labels?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  max?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
+  maxBatchSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  min?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rangePolicy?: Resolver<ResolversTypes['RangePolicy'], ParentType, ContextType>;
+  sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
+  createModel?: Resolver<ResolversTypes['Model'], ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'file' | 'input'>>;
   createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
+  deleteModel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'id'>>;
   disableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDisableUserArgs, 'userId'>>;
+  predict?: Resolver<ResolversTypes['Prediction'], ParentType, ContextType, RequireFields<MutationPredictArgs, 'inputs' | 'modelId'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   rotateApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationRotateApiKeyArgs, 'gracePeriodSeconds' | 'id'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
@@ -477,10 +642,36 @@ export type PageInfoResolvers<ContextType = AppContext, ParentType extends Resol
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PredictionResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['Prediction'] = ResolversParentTypes['Prediction']> = ResolversObject<{
+  cost?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labels?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  outputs?: Resolver<Array<Array<ResolversTypes['Float']>>, ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PredictionConnectionResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['PredictionConnection'] = ResolversParentTypes['PredictionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PredictionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Prediction']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type PredictionEdgeResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['PredictionEdge'] = ResolversParentTypes['PredictionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Prediction'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
+  models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
+  prediction?: Resolver<Maybe<ResolversTypes['Prediction']>, ParentType, ContextType, RequireFields<QueryPredictionArgs, 'id'>>;
+  predictions?: Resolver<ResolversTypes['PredictionConnection'], ParentType, ContextType, RequireFields<QueryPredictionsArgs, 'first'>>;
   rateLimit?: Resolver<ResolversTypes['RateLimitStatus'], ParentType, ContextType>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
 }>;
@@ -520,8 +711,13 @@ export type Resolvers<ContextType = AppContext> = ResolversObject<{
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  File?: GraphQLScalarType;
+  Model?: ModelResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Prediction?: PredictionResolvers<ContextType>;
+  PredictionConnection?: PredictionConnectionResolvers<ContextType>;
+  PredictionEdge?: PredictionEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RateLimitStatus?: RateLimitStatusResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

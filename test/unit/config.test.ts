@@ -95,4 +95,13 @@ describe('config', () => {
     expect(locked.httpsRedirect).toBe(true);
     expect(locked.trustedDocumentsFile).toBe('/etc/modelgate/persisted-documents.json');
   });
+
+  it('has inference defaults (deadline, processes, queue, in-flight per identity) and reads them', () => {
+    expect(loadConfig({}).inference).toEqual({ timeoutMs: 5000, processes: 2, queueSize: 64, maxInFlightPerIdentity: 4 });
+    expect(loadConfig({}).limits.maxModelBytes).toBe(64 * 1024 * 1024);
+    const config = loadConfig({ PREDICTION_TIMEOUT: '750ms', INFERENCE_PROCESSES: '1', INFERENCE_QUEUE_SIZE: '3', PREDICT_MAX_IN_FLIGHT: '2' });
+    expect(config.inference).toEqual({ timeoutMs: 750, processes: 1, queueSize: 3, maxInFlightPerIdentity: 2 });
+    expect(problem({ PREDICTION_TIMEOUT: 'soon' }).setting).toBe('PREDICTION_TIMEOUT');
+    expect(problem({ INFERENCE_QUEUE_SIZE: '0' }).setting).toBe('INFERENCE_QUEUE_SIZE');
+  });
 });
