@@ -2,8 +2,12 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AppContext, AppDeps, ServerContext } from './context.js';
 import { clientAddress, createProxyTrust } from './lib/client-address.js';
 import { yogaLogger } from './lib/yoga-logger.js';
+import { authenticateAccessToken } from './modules/auth/authenticate.js';
+import { authRuntime } from './modules/auth/auth-runtime.js';
+import { useAuthentication } from './plugins/use-authentication.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
 import { useHealthEndpoints } from './plugins/use-health-endpoints.js';
+import { useJwksEndpoint } from './plugins/use-jwks-endpoint.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { buildSchema } from './schema.js';
 
@@ -42,6 +46,9 @@ export function createApp(deps: AppDeps): App {
           ...(deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {}),
         },
       }),
+      useJwksEndpoint({ keys: () => authRuntime(deps).keyRing.publishedKeys() }),
+      // Before anything executes: a bad credential is refused even on public fields.
+      useAuthentication({ verifyAccessToken: (token) => authenticateAccessToken(deps, token) }),
       // Last: sees every error, ours and graphql-js's, and sets the contract's codes and statuses.
       useContractErrors(),
     ],

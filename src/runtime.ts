@@ -5,6 +5,7 @@ import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { connectRedis } from './db/redis.js';
 import type { Logger } from './logger.js';
+import { closeAuth } from './modules/auth/auth-runtime.js';
 import { createPasswordHasher } from './modules/auth/password.js';
 
 /** Opens everything the app needs from the settings, and migrates the database. */
@@ -32,6 +33,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
 }
 
 export async function closeRuntime(deps: AppDeps): Promise<void> {
+  await closeAuth(deps);
   deps.redis?.disconnect();
   await deps.database.close();
 }

@@ -1,6 +1,7 @@
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { startAuth } from '../modules/auth/auth-runtime.js';
 import { ensureBootstrapAdmin } from '../modules/users/user.service.js';
 import { closeRuntime, openRuntime } from '../runtime.js';
 import { listen } from '../server.js';
@@ -24,6 +25,8 @@ export async function serve(config: Config, logger: Logger, print: (line: string
     logger.warn('no admin exists; create one with `modelgate create-user --role ADMIN`');
   }
 
+  // Keys and the revocation list load before the first request (a wrong MASTER_KEY stops here).
+  await startAuth(deps);
   const app = createApp(deps);
   const running = await listen(app, { config, logger });
   logger.info({ url: `${running.url}/graphql`, database: deps.database.kind }, 'modelgate is serving');

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config, type Environment } from '../../src/config.js';
 import type { AppDeps } from '../../src/context.js';
 import { connectRedis, type Redis } from '../../src/db/redis.js';
+import { closeAuth } from '../../src/modules/auth/auth-runtime.js';
 import { createPasswordHasher } from '../../src/modules/auth/password.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { captureLog, type CapturedLog } from './log-capture.js';
@@ -42,7 +43,13 @@ export interface TestAppOptions {
 /** The real app on a real (fresh) database, with a manual clock and captured logs. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const log = captureLog();
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent-test-data-dir', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: '/nonexistent-test-data-dir',
+    // Stored signing keys are sealed with it; the data directory above must stay untouched.
+    MASTER_KEY: 'test-master-key-0123456789abcdefghijklmnop',
+    ...options.env,
+  });
   const database = options.database ?? (await createTestDatabase(log.logger, options.kind ? { kind: options.kind } : {}));
   const clock = options.clock ?? new ManualClock(Date.now());
   const redis: Redis | undefined = options.redisUrl ? connectRedis({ url: options.redisUrl, logger: log.logger }) : undefined;
@@ -72,6 +79,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return { status: response.status, headers: response.headers, body: JSON.parse(text) as GraphQLResponse['body'] };
     },
     close: async () => {
+      await closeAuth(deps);
       redis?.disconnect();
       if (!options.database) await database.close();
     },
