@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createUserCommand, UsageError } from './cli/create-user.js';
+import { rotateSigningKeyCommand } from './cli/rotate-signing-key.js';
 import { serve } from './cli/serve.js';
 import { ConfigError, loadConfig } from './config.js';
 import { connectDatabase } from './db/connect.js';
@@ -10,7 +11,9 @@ const USAGE = `usage: modelgate <command>
   serve                 migrate, then serve (default)
   migrate               apply database migrations and exit
   create-user --email E [--role USER|MAINTAINER|ADMIN] [--tier FREE|PRO|ENTERPRISE] [--display-name N]
-                        password from standard input or MODELGATE_USER_PASSWORD`;
+                        password from standard input or MODELGATE_USER_PASSWORD
+  rotate-signing-key    make a new access-token signing key active; the old one keeps verifying
+                        until the tokens it signed have expired`;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -40,6 +43,9 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'create-user':
         await createUserCommand(config, logger, rest, print);
+        return;
+      case 'rotate-signing-key':
+        await rotateSigningKeyCommand(config, logger, print);
         return;
       case 'help':
       case '--help':
