@@ -1,6 +1,6 @@
 import type { Principal } from './principal.js';
 import { badUserInput, forbidden, rateLimited, unauthenticated } from '../../errors.js';
-import { findUserById, insertUserIfAbsent, updateUser } from '../users/user.repository.js';
+import { findUserByEmail, findUserById, insertUserIfAbsent, updateUser } from '../users/user.repository.js';
 import { displayNameProblem, emailProblem } from '../users/user.service.js';
 import { authRuntime } from './auth-runtime.js';
 import { accountThrottleKey, assertPasswordLength } from './login.service.js';
@@ -73,13 +73,16 @@ export async function register(ctx: ServiceContext, input: RegisterInput): Promi
   });
   if (created) return;
   const runtime = authRuntime(deps);
-  runtime.later('register-notice', () =>
-    runtime.mailer.send({
-      to: input.email,
+  runtime.later('register-notice', async () => {
+    // To the address as the owner registered it, not as this caller spelled it.
+    const owner = await findUserByEmail(deps.database.db, input.email);
+    if (!owner) return;
+    await runtime.mailer.send({
+      to: owner.email,
       subject: 'Someone tried to register with your email',
       text:
         'Someone tried to create a modelgate account with this email address, which already has one.\n' +
         `If it was you, sign in at ${deps.config.publicUrl} or reset your password there. Otherwise you can ignore this mail.\n`,
-    }),
-  );
+    });
+  });
 }
