@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../context.js';
-import { unauthenticated } from '../../errors.js';
+import { serviceUnavailable, unauthenticated } from '../../errors.js';
 import { ROLES, TIERS, type Role, type Tier } from '../users/user.table.js';
 import { authRuntime } from './auth-runtime.js';
 import { ALL_SCOPES, type Principal, type Scope } from './principal.js';
@@ -14,7 +14,12 @@ const INVALID_TOKEN = 'Invalid or expired access token.';
  */
 export async function authenticateAccessToken(deps: AppDeps, token: string): Promise<Principal> {
   const runtime = authRuntime(deps);
-  await runtime.revocations.ready();
+  try {
+    await runtime.revocations.ready();
+  } catch {
+    // Without the revocation list no token can be trusted; the database is the likely cause.
+    throw serviceUnavailable('Sign-in state is unavailable; try again shortly.');
+  }
   const now = deps.clock.now();
   let principal = runtime.verifiedTokens.get(token, now);
   if (!principal) {
