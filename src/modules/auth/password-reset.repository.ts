@@ -18,6 +18,11 @@ export async function insertReset(
   await db.insertInto('password_resets').values({ ...row, used_at: null }).execute();
 }
 
+/** Locks the user's row until the transaction ends, so per-user counts cannot race. */
+export async function lockUser(db: Executor, userId: string): Promise<void> {
+  await db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+}
+
 export function findUsableReset(db: Executor, tokenHash: string, now: Date) {
   return db
     .selectFrom('password_resets')

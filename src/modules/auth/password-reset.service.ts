@@ -10,6 +10,7 @@ import {
   countResetsSince,
   findUsableReset,
   insertReset,
+  lockUser,
 } from './password-reset.repository.js';
 import { recordSecurityEvent } from './security-events.js';
 import { revokeAllSessionsOfUser, type ServiceContext } from './session.service.js';
@@ -35,18 +36,23 @@ export function requestPasswordReset(ctx: ServiceContext, email: string): void {
     const user = await findUserByEmail(deps.database.db, email);
     if (!user || user.disabled) return;
     const now = deps.clock.now();
-    const recent = await countResetsSince(deps.database.db, user.id, new Date(now - 60 * 60 * 1000));
-    if (recent >= MAX_RESET_MAILS_PER_HOUR) {
+    const token = newOpaqueToken();
+    // Count and insert under the user's row lock: concurrent requests cannot all slip under the limit.
+    const allowed = await deps.database.db.transaction().execute(async (tx) => {
+      await lockUser(tx, user.id);
+      if ((await countResetsSince(tx, user.id, new Date(now - 60 * 60 * 1000))) >= MAX_RESET_MAILS_PER_HOUR) return false;
+      await insertReset(tx, {
+        user_id: user.id,
+        token_hash: hashOpaqueToken(token),
+        created_at: new Date(now),
+        expires_at: new Date(now + RESET_TOKEN_TTL_MS),
+      });
+      return true;
+    });
+    if (!allowed) {
       ctx.log.info({ userId: user.id }, 'password reset mail skipped: hourly limit reached');
       return;
     }
-    const token = newOpaqueToken();
-    await insertReset(deps.database.db, {
-      user_id: user.id,
-      token_hash: hashOpaqueToken(token),
-      created_at: new Date(now),
-      expires_at: new Date(now + RESET_TOKEN_TTL_MS),
-    });
     await runtime.mailer.send({
       to: user.email,
       subject: 'Reset your modelgate password',

@@ -80,9 +80,9 @@ export class RevocationList {
   }
 
   private subscribe(redis: Redis): void {
-    // A connection in subscriber mode can run no other command, hence its own; it queues the
-    // SUBSCRIBE until connected and re-subscribes after a reconnect.
-    const subscriber = redis.duplicate({ enableOfflineQueue: true, lazyConnect: false });
+    // A connection in subscriber mode can run no other command, hence its own. It subscribes on
+    // every (re)connect, so a Redis that was down at start is picked up when it comes back.
+    const subscriber = redis.duplicate({ enableOfflineQueue: false, lazyConnect: false, commandTimeout: undefined });
     this.subscriber = subscriber;
     subscriber.on('error', () => {
       // Logged by the main client's handler; here it must only not crash the process.
@@ -97,12 +97,12 @@ export class RevocationList {
         // A malformed message is ignored; the database re-read is the source of truth.
       }
     });
-    // Messages sent while disconnected are lost: re-read the database after every (re)connect.
     subscriber.on('ready', () => {
+      subscriber.subscribe(REVOCATION_CHANNEL).catch((error: unknown) => {
+        this.options.logger.warn({ err: error }, 'could not subscribe to revocations');
+      });
+      // Messages sent while disconnected are lost: re-read the database after every (re)connect.
       this.sync().catch(() => undefined);
-    });
-    subscriber.subscribe(REVOCATION_CHANNEL).catch((error: unknown) => {
-      this.options.logger.warn({ err: error }, 'could not subscribe to revocations');
     });
   }
 }

@@ -178,7 +178,15 @@ describe('login', () => {
 describe('no account enumeration', () => {
   let t: TestApp;
   const TRIES = 30;
+  // The machine is shared: a round disturbed by someone else's load is measured again, at most twice.
+  const ROUNDS = 3;
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const within20Percent = (m: { known: number[]; unknown: number[] }) => {
+    const ratio = median(m.known) / median(m.unknown);
+    return ratio > 0.8 && ratio < 1.2;
+  };
+  const describeRound = (m: { known: number[]; unknown: number[] }) =>
+    `known ${median(m.known).toFixed(2)} ms, unknown ${median(m.unknown).toFixed(2)} ms`;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -199,6 +207,7 @@ describe('no account enumeration', () => {
   };
 
   async function timed(query: string, variables: Record<string, unknown>, from: string): Promise<Timed> {
+    await authRuntime(t.deps).settled();
     const started = performance.now();
     const response = await t.app.fetch(
       'http://localhost/graphql',
@@ -209,56 +218,70 @@ describe('no account enumeration', () => {
     return { ms: performance.now() - started, status: response.status, body };
   }
 
-  it('login and password reset answer identically, in the same time, for known and unknown emails', async () => {
+  /** 30 tries of each kind, alternating which goes first; every try from its own address and account. */
+  async function measure(round: number, query: string, variables: (email: string) => Record<string, unknown>, known: string[]) {
+    const ms = { known: [] as number[], unknown: [] as number[] };
+    const answers = new Set<string>();
+    for (let i = 0; i < TRIES; i++) {
+      const [a, b] = await both(
+        i,
+        () => timed(query, variables(known[i]!), `10.${round}.${i}.1`),
+        () => timed(query, variables(`unknown-${round}-${i}@example.com`), `10.${round}.${i}.2`),
+      );
+      ms.known.push(a.ms);
+      ms.unknown.push(b.ms);
+      answers.add(`${a.status} ${a.body}`).add(`${b.status} ${b.body}`);
+    }
+    return { ms, answers };
+  }
+
+  it('login answers identically, in the same time, for a known email with a wrong password and an unknown email', async () => {
     const password = strongPassword();
     const hash = await t.deps.passwords.hash(password);
-    const known = Array.from({ length: TRIES }, (_, i) => `known-${i}@example.com`);
+    const known = Array.from({ length: TRIES * ROUNDS }, (_, i) => `known-${i}@example.com`);
     await t.deps.database.db
       .insertInto('users')
       .values(known.map((email) => ({ email, password_hash: hash, role: 'USER' as const, tier: 'FREE' as const, display_name: null })))
       .execute();
     // Warm up (dummy hash, statement caches) so the first try of either kind is not special.
-    await timed(LOGIN, { email: 'warm@example.com', password: 'x' }, '10.9.0.1');
-    await timed(LOGIN, { email: known[0], password: 'x' }, '10.9.0.2');
+    await timed(LOGIN, { email: 'warm@example.com', password: 'x' }, '10.200.0.1');
+    await timed(LOGIN, { email: known[0], password: 'x' }, '10.200.0.2');
 
-    const loginMs = { known: [] as number[], unknown: [] as number[] };
-    const resetMs = { known: [] as number[], unknown: [] as number[] };
-    const answers = new Set<string>();
-    const resetAnswers = new Set<string>();
-    for (let i = 0; i < TRIES; i++) {
-      // Alternate which kind goes first, so drift and GC pauses fall on both alike.
-      const tryKnown = () => timed(LOGIN, { email: known[i], password: 'wrong password here' }, `10.8.${i}.1`);
-      const tryUnknown = () => timed(LOGIN, { email: `unknown-${i}@example.com`, password: 'wrong password here' }, `10.8.${i}.2`);
-      const [a, b] = await both(i, tryKnown, tryUnknown);
-      loginMs.known.push(a.ms);
-      loginMs.unknown.push(b.ms);
-      answers.add(`${a.status} ${a.body}`).add(`${b.status} ${b.body}`);
-
-      const reset = 'mutation($email: String!) { requestPasswordReset(email: $email) }';
-      const resetOf = async (email: string, from: string) => {
-        const result = await timed(reset, { email }, from);
-        await authRuntime(t.deps).settled();
-        return result;
-      };
-      const tryKnownReset = () => resetOf(known[i]!, `10.7.${i}.1`);
-      const tryUnknownReset = () => resetOf(`unknown-${i}@example.com`, `10.7.${i}.2`);
-      const [c, d] = await both(i, tryKnownReset, tryUnknownReset);
-      resetMs.known.push(c.ms);
-      resetMs.unknown.push(d.ms);
-      resetAnswers.add(`${c.status} ${c.body}`).add(`${d.status} ${d.body}`);
+    const rounds: string[] = [];
+    let passed = false;
+    for (let round = 0; round < ROUNDS && !passed; round++) {
+      const accounts = known.slice(round * TRIES, (round + 1) * TRIES);
+      const { ms, answers } = await measure(round, LOGIN, (email) => ({ email, password: 'wrong password here' }), accounts);
+      expect(answers.size).toBe(1);
+      expect([...answers][0]).toContain('UNAUTHENTICATED');
+      rounds.push(describeRound(ms));
+      passed = within20Percent(ms);
     }
-    expect(answers.size).toBe(1);
-    expect([...answers][0]).toContain('UNAUTHENTICATED');
-    expect(resetAnswers).toEqual(new Set(['200 {"data":{"requestPasswordReset":true}}']));
+    console.log(`login medians: ${rounds.join(' | ')}`);
+    expect(passed, rounds.join(' | ')).toBe(true);
+  });
 
-    const ratio = (m: { known: number[]; unknown: number[] }) => median(m.known) / median(m.unknown);
-    console.log(
-      `login median known ${median(loginMs.known).toFixed(1)} ms, unknown ${median(loginMs.unknown).toFixed(1)} ms; ` +
-        `reset median known ${median(resetMs.known).toFixed(2)} ms, unknown ${median(resetMs.unknown).toFixed(2)} ms`,
-    );
-    expect(ratio(loginMs)).toBeGreaterThan(0.8);
-    expect(ratio(loginMs)).toBeLessThan(1.2);
-    expect(ratio(resetMs)).toBeGreaterThan(0.8);
-    expect(ratio(resetMs)).toBeLessThan(1.2);
+  it('requestPasswordReset answers true, in the same time, for known and unknown emails', async () => {
+    const known = Array.from({ length: TRIES }, (_, i) => `reset-known-${i}@example.com`);
+    await t.deps.database.db
+      .insertInto('users')
+      .values(known.map((email) => ({ email, password_hash: null, role: 'USER' as const, tier: 'FREE' as const, display_name: null })))
+      .execute();
+    const reset = 'mutation($email: String!) { requestPasswordReset(email: $email) }';
+    await timed(reset, { email: 'warm@example.com' }, '10.201.0.1');
+
+    const rounds: string[] = [];
+    let passed = false;
+    for (let round = 0; round < ROUNDS && !passed; round++) {
+      // The same accounts each round: at most 3 mails an hour, so later rounds mail nobody — the
+      // answer and its time must not change with that either.
+      const { ms, answers } = await measure(100 + round, reset, (email) => ({ email }), known);
+      expect(answers).toEqual(new Set(['200 {"data":{"requestPasswordReset":true}}']));
+      rounds.push(describeRound(ms));
+      passed = within20Percent(ms);
+    }
+    console.log(`requestPasswordReset medians: ${rounds.join(' | ')}`);
+    expect(passed, rounds.join(' | ')).toBe(true);
   });
 });
+
