@@ -70,6 +70,31 @@ describe('signing keys', () => {
   });
 });
 
+describe('signing keys across instances', () => {
+  it('a token signed with a key rotated in elsewhere is accepted at once (an unknown kid re-reads the keys)', async () => {
+    const a = await createTestApp();
+    const b = await createTestApp({ database: a.database, clock: a.clock });
+    try {
+      const before = await createUserAndLogin(a);
+      expect((await b.gql('{ me { id } }', {}, before.headers)).status).toBe(200);
+      const { kid } = await rotateSigningKey(authRuntime(a.deps).keyRingOptions);
+      // A new instance signs with the new key; B still holds the old key set.
+      const c = await createTestApp({ database: a.database, clock: a.clock });
+      try {
+        const after = await createUserAndLogin(c);
+        expect(decodeHeader(after.accessToken)['kid']).toBe(kid);
+        expect((await b.gql('{ me { id } }', {}, after.headers)).status).toBe(200);
+        expect((await b.gql('{ me { id } }', {}, before.headers)).status).toBe(200);
+      } finally {
+        await c.close();
+      }
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
+
 describe('JWT_SIGNING_KEY', () => {
   it('an ES256 key from the setting signs, is published, and cannot be rotated from the command', async () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
