@@ -112,7 +112,13 @@ async function load(options: KeyRingOptions): Promise<Loaded> {
   }
   const activeRow = rows.find((r) => r.retired_at === null);
   if (!activeRow) throw new Error('no active signing key could be created');
-  const active = await importSigningKey(options.secretBox().open(activeRow.private_key_sealed, activeRow.kid));
+  let pem: string;
+  try {
+    pem = options.secretBox().open(activeRow.private_key_sealed, activeRow.kid);
+  } catch {
+    throw new Error(`signing key ${activeRow.kid} cannot be opened: MASTER_KEY is not the one that sealed it`);
+  }
+  const active = await importSigningKey(pem);
   const verifying = new Map<string, { key: VerificationKey; untilMs: number }>();
   verifying.set(active.kid, { key: active, untilMs: Infinity });
   for (const row of rows.filter((r) => r !== activeRow)) {
