@@ -25,6 +25,9 @@ export interface AuthRuntime {
   settled(): Promise<void>;
 }
 
+/** How long after the request its background work starts. */
+const BACKGROUND_DELAY_MS = 100;
+
 const runtimes = new WeakMap<AppDeps, AuthRuntime>();
 
 /** The auth state of these deps, created on first use (createApp stays synchronous). */
@@ -70,9 +73,10 @@ function createAuthRuntime(deps: AppDeps): AuthRuntime {
       return dummy;
     },
     later(name, job) {
-      // Started only after this turn of the event loop, so none of its work lands inside the
-      // request that asked for it (its timing must not depend on what the job finds).
-      const run = new Promise<void>((resolve) => setImmediate(resolve))
+      // Started once the response is out, so none of its work lands inside the request that
+      // asked for it: the answer's timing must not depend on what the job finds. (The embedded
+      // PGlite runs queries on this thread, so work merely started later would still block it.)
+      const run = new Promise<void>((resolve) => setTimeout(resolve, BACKGROUND_DELAY_MS))
         .then(job)
         .catch((error: unknown) => logger.error({ err: error, job: name }, 'background job failed'))
         .finally(() => pending.delete(run));

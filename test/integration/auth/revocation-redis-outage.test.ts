@@ -57,7 +57,7 @@ describe.skipIf(!hasRedisServer)('revocation while Redis goes away and comes bac
     if (redis) await stop(redis);
   });
 
-  it('falls back to the database re-read, then uses pub/sub again after Redis returns', { timeout: 120_000 }, async () => {
+  it('falls back to the database re-read, then uses pub/sub again after Redis returns', { timeout: 180_000 }, async () => {
     const port = await freePort();
     redis = await startRedis(port);
     const url = `redis://127.0.0.1:${port}`;

@@ -71,7 +71,7 @@ describe('signing keys', () => {
 });
 
 describe('signing keys across instances', () => {
-  it('a token signed with a key rotated in elsewhere is accepted at once (an unknown kid re-reads the keys)', async () => {
+  it('a token signed with a key rotated in elsewhere is accepted at once (an unknown kid re-reads the keys)', { timeout: 180_000 }, async () => {
     const a = await createTestApp();
     const b = await createTestApp({ database: a.database, clock: a.clock });
     try {
@@ -96,7 +96,7 @@ describe('signing keys across instances', () => {
 });
 
 describe('JWT_SIGNING_KEY', () => {
-  it('an ES256 key from the setting signs, is published, and cannot be rotated from the command', async () => {
+  it('an ES256 key from the setting signs, is published, and cannot be rotated from the command', { timeout: 180_000 }, async () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const t = await createTestApp({ env: { JWT_SIGNING_KEY: pem } });
     try {
