@@ -6,6 +6,8 @@ import { loadTrustedDocuments } from './lib/trusted-documents.js';
 import { predictCost } from './lib/cost/predict-cost.js';
 import { createLimitStore } from './lib/limits/fallback-store.js';
 import { yogaLogger } from './lib/yoga-logger.js';
+import { authenticateAccessToken } from './modules/auth/authenticate.js';
+import { authRuntime } from './modules/auth/auth-runtime.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useAuthorization } from './plugins/use-authorization.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
@@ -20,6 +22,7 @@ import { useMaxValidationErrors } from './plugins/use-max-validation-errors.js';
 import { useLimits } from './plugins/use-limits.js';
 import { useOperationCaps } from './plugins/use-operation-caps.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
+import { useJwksEndpoint } from './plugins/use-jwks-endpoint.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { useRequestParsing } from './plugins/use-request-parsing.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
@@ -83,14 +86,19 @@ export function createApp(deps: AppDeps): App {
           ...(deps.redis ? { redis: async () => void (await deps.redis!.ping()) } : {}),
         },
       }),
+      useJwksEndpoint({ keys: () => authRuntime(deps).keyRing.publishedKeys() }),
       config.graphiql && useGraphiql(),
       // CONTRACT.md §2: GET and simple-content-type POSTs must carry one of these headers.
       useCsrfPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
       useRequestParsing(),
       trustedDocuments !== undefined && useTrustedDocuments({ documents: trustedDocuments }),
       useOperationCaps({ ...config.limits, hideLimits: config.production }),
-      // Who is calling, then what they may do: both before any resolver runs.
-      useAuthentication({ verifyApiKey: (key) => deps.apiKeys.verify(key) }),
+      // Who is calling (a bad credential is refused even on public fields), then what they may
+      // do: both before any resolver runs.
+      useAuthentication({
+        verifyAccessToken: (token) => authenticateAccessToken(deps, token),
+        verifyApiKey: (key) => deps.apiKeys.verify(key),
+      }),
       useAuthorization({
         onDenied: (denied, context) =>
           deps.audit.record({

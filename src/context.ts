@@ -8,7 +8,6 @@ import type { LimitStore } from './lib/limits/limit-store.js';
 import type { Logger } from './logger.js';
 import type { ApiKeyService } from './modules/api-keys/api-key.service.js';
 import type { AuditLog } from './modules/audit/audit.service.js';
-import type { SessionRevoker } from './modules/auth/session-revoker.js';
 import type { UserCache } from './modules/users/user-cache.js';
 import type { PasswordHasher } from './modules/auth/password.js';
 import type { Principal } from './modules/auth/principal.js';
@@ -27,7 +26,6 @@ export interface AppDeps {
   readonly bus: InvalidationBus;
   readonly apiKeys: ApiKeyService;
   readonly audit: AuditLog;
-  readonly sessions: SessionRevoker;
   readonly users: UserCache;
   /** Model artifacts and the inference pool; made on first use from `config` when absent (tests). */
   readonly models?: ModelRuntime | undefined;

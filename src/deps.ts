@@ -38,8 +38,6 @@ export function buildDeps(input: DepsInput): AppDeps {
     apiKeys: createApiKeyService({ db: database.db, pepper: deriveKey(input.masterKey, 'api-key-pepper'), clock, bus, logger }),
     audit: createAuditLog({ db: database.db, logger, clock }),
     users: createUserCache({ db: database.db, clock, bus }),
-    // Sign-in lands with its own session store; until then no session exists to revoke.
-    sessions: { revokeAllForUser: async () => undefined },
   };
 }
 

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { createUserCommand, UsageError } from './cli/create-user.js';
 import { IMPORT_MODEL_USAGE, importModelCommand } from './cli/import-model.js';
+import { rotateSigningKeyCommand } from './cli/rotate-signing-key.js';
 import { serve } from './cli/serve.js';
 import { ConfigError, loadConfig } from './config.js';
 import { connectDatabase } from './db/connect.js';
@@ -12,7 +13,9 @@ const USAGE = `usage: modelgate <command>
   migrate               apply database migrations and exit
   create-user --email E [--role USER|MAINTAINER|ADMIN] [--tier FREE|PRO|ENTERPRISE] [--display-name N]
                         password from standard input or MODELGATE_USER_PASSWORD
-  ${IMPORT_MODEL_USAGE}`;
+  ${IMPORT_MODEL_USAGE}
+  rotate-signing-key    make a new access-token signing key active; the old one keeps verifying
+                        until the tokens it signed have expired`;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -45,6 +48,8 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'import-model':
         await importModelCommand(config, logger, rest, print);
+      case 'rotate-signing-key':
+        await rotateSigningKeyCommand(config, logger, print);
         return;
       case 'help':
       case '--help':

@@ -5,9 +5,10 @@ import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { connectRedis } from './db/redis.js';
 import { buildDeps, closeDeps } from './deps.js';
-import { loadMasterKey } from './lib/master-key.js';
 import { createModelRuntime } from './modules/models/model-runtime.js';
 import type { Logger } from './logger.js';
+import { closeAuth } from './modules/auth/auth-runtime.js';
+import { resolveMasterKey } from './modules/auth/master-key.js';
 
 /** Opens everything the app needs from the settings, and migrates the database. */
 export async function openRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<AppDeps> {
@@ -23,12 +24,13 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     await database.close();
     throw error;
   }
-  const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, production: config.production });
+  const masterKey = resolveMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
   const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, logger }) : undefined;
   return buildDeps({ config, database, logger, clock, masterKey, redis, models: createModelRuntime(config) });
 }
 
 export async function closeRuntime(deps: AppDeps): Promise<void> {
+  await closeAuth(deps);
   await closeDeps(deps);
   deps.redis?.disconnect();
   await deps.database.close();

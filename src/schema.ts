@@ -9,6 +9,7 @@ import { adminResolvers } from './modules/users/admin-resolvers.js';
 import { limitResolvers } from './modules/limits/resolvers.js';
 import { modelResolvers } from './modules/models/resolvers.js';
 import { predictionResolvers } from './modules/predictions/resolvers.js';
+import { authResolvers } from './modules/auth/resolvers.js';
 import { userResolvers } from './modules/users/resolvers.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -22,7 +23,7 @@ export function loadTypeDefs(): string[] {
     .map((name) => readFileSync(`${SCHEMA_DIR}/${name}`, 'utf8'));
 }
 
-const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, apiKeyResolvers, adminResolvers, auditResolvers, limitResolvers, modelResolvers, predictionResolvers];
+const resolvers: Resolvers[] = [{ DateTime: DateTimeScalar }, userResolvers, authResolvers, apiKeyResolvers, adminResolvers, auditResolvers, limitResolvers, modelResolvers, predictionResolvers];
 
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ensureDemoModel } from '../modules/models/demo-registration.js';
 import { modelRuntimeOf } from '../modules/models/model-runtime.js';
+import { startAuth } from '../modules/auth/auth-runtime.js';
 import { ensureBootstrapAdmin } from '../modules/users/user.service.js';
 import { closeRuntime, openRuntime } from '../runtime.js';
 import { listen } from '../server.js';
@@ -26,6 +27,8 @@ export async function serve(config: Config, logger: Logger, print: (line: string
     logger.warn('no admin exists; create one with `modelgate create-user --role ADMIN`');
   }
 
+  // Keys and the revocation list load before the first request (a wrong MASTER_KEY stops here).
+  await startAuth(deps);
   const demo = await ensureDemoModel({ ...deps, runtime: modelRuntimeOf(deps) });
   if (demo.created) logger.info({ modelId: demo.model.id, name: demo.model.name }, 'registered the demo model');
 

@@ -3,6 +3,10 @@ import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
 import type { AuditEventTable } from '../modules/audit/audit.table.js';
 import type { ModelTable } from '../modules/models/model.table.js';
 import type { PredictionTable } from '../modules/predictions/prediction.table.js';
+import type { OutboxTable } from '../modules/auth/outbox.table.js';
+import type { PasswordResetTable } from '../modules/auth/password-reset.table.js';
+import type { RefreshTokenTable, SessionTable } from '../modules/auth/session.table.js';
+import type { SigningKeyTable } from '../modules/auth/signing-key.table.js';
 import type { UserTable } from '../modules/users/user.table.js';
 
 /** Every table, one interface each, owned by its module. */
@@ -12,6 +16,11 @@ export interface Database {
   audit_events: AuditEventTable;
   models: ModelTable;
   predictions: PredictionTable;
+  sessions: SessionTable;
+  refresh_tokens: RefreshTokenTable;
+  signing_keys: SigningKeyTable;
+  password_resets: PasswordResetTable;
+  outbox: OutboxTable;
 }
 
 export type Db = Kysely<Database>;

@@ -82,6 +82,20 @@ export type AuditOutcome =
   | 'FAILURE'
   | 'SUCCESS';
 
+/** What a successful sign-in or refresh returns. Responses carrying it are never cached. */
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  /** A JWT to send as `Authorization: Bearer <accessToken>`. */
+  accessToken: Scalars['String']['output'];
+  /** Seconds until the access token expires. */
+  expiresIn: Scalars['Int']['output'];
+  /** An opaque token for `refreshToken`; rotated on every use. */
+  refreshToken: Scalars['String']['output'];
+  /** Always `Bearer`. */
+  tokenType: Scalars['String']['output'];
+  user: User;
+};
+
 export type CreateApiKeyInput = {
   environment?: InputMaybe<KeyEnvironment>;
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -153,6 +167,8 @@ export type Model = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Changes the password and ends every other session. Not available to API keys. */
+  changePassword: Scalars['Boolean']['output'];
   createApiKey: CreatedApiKey;
   /** Uploads an ONNX model (multipart; at most MAX_MODEL_BYTES). */
   createModel: Model;
@@ -160,14 +176,34 @@ export type Mutation = {
   deleteModel: Scalars['Boolean']['output'];
   /** Ends the user's sessions and stops their keys at once. */
   disableUser: User;
+  /** Signs in with email and password. One answer for every kind of failure. */
+  login: AuthPayload;
+  /** Ends the session this refresh token belongs to. Always true. */
+  logout: Scalars['Boolean']['output'];
+  /** Ends every session of the signed-in user. Not available to API keys. */
+  logoutAll: Scalars['Boolean']['output'];
   /** Runs a batch of rows through a model. Send Idempotency-Key to make a retry safe. */
   predict: Prediction;
+  /** Rotates a refresh token: returns a new one and a fresh access token. */
+  refreshToken: AuthPayload;
+  /** Creates an account when registration is open. The same answer for a new and a taken email. */
+  register: Scalars['Boolean']['output'];
+  /** Mails a reset link if the account exists. Always true, in the same time either way. */
+  requestPasswordReset: Scalars['Boolean']['output'];
+  /** Sets a new password with a mailed token; ends every session and signs nobody in. */
+  resetPassword: Scalars['Boolean']['output'];
   revokeApiKey: ApiKey;
   /** Issues a replacement; the old key keeps working for gracePeriodSeconds (0 to 604800), then stops. */
   rotateApiKey: CreatedApiKey;
   /** Ends the user's sessions; their keys lose any scope the new role does not grant. */
   setUserRole: User;
   setUserTier: User;
+};
+
+
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 
@@ -197,9 +233,41 @@ export type MutationDisableUserArgs = {
 };
 
 
+export type MutationLoginArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+
+export type MutationLogoutArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
 export type MutationPredictArgs = {
   inputs: Array<Array<Scalars['Float']['input']>>;
   modelId: Scalars['ID']['input'];
+};
+
+
+export type MutationRefreshTokenArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRegisterArgs = {
+  input: RegisterInput;
+};
+
+
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
 };
 
 
@@ -332,6 +400,12 @@ export type RateLimitStatus = {
   used: Scalars['Int']['output'];
 };
 
+export type RegisterInput = {
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
 export type Role =
   | 'ADMIN'
   | 'MAINTAINER'
@@ -450,6 +524,7 @@ export type ResolversTypes = ResolversObject<{
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   AuditEventFilter: AuditEventFilter;
   AuditOutcome: AuditOutcome;
+  AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateApiKeyInput: CreateApiKeyInput;
   CreateModelInput: CreateModelInput;
@@ -471,6 +546,7 @@ export type ResolversTypes = ResolversObject<{
   RangePolicy: RangePolicy;
   RateLimitPer: RateLimitPer;
   RateLimitStatus: ResolverTypeWrapper<RateLimitStatus>;
+  RegisterInput: RegisterInput;
   Role: Role;
   Scope: Scope;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -487,6 +563,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   AuditEventFilter: AuditEventFilter;
+  AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
   Boolean: Scalars['Boolean']['output'];
   CreateApiKeyInput: CreateApiKeyInput;
   CreateModelInput: CreateModelInput;
@@ -505,6 +582,7 @@ export type ResolversParentTypes = ResolversObject<{
   PredictionEdge: Omit<PredictionEdge, 'node'> & { node: ResolversParentTypes['Prediction'] };
   Query: Record<PropertyKey, never>;
   RateLimitStatus: RateLimitStatus;
+  RegisterInput: RegisterInput;
   String: Scalars['String']['output'];
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
@@ -594,6 +672,14 @@ export type AuditEventEdgeResolvers<ContextType = AppContext, ParentType extends
   node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
 }>;
 
+export type AuthPayloadResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
+  accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
 export type CreatedApiKeyResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = ResolversObject<{
   apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -625,12 +711,20 @@ export type ModelResolvers<ContextType = AppContext, ParentType extends Resolver
 }>;
 
 export type MutationResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createModel?: Resolver<ResolversTypes['Model'], ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'file' | 'input'>>;
   createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
   deleteModel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'id'>>;
   disableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDisableUserArgs, 'userId'>>;
+  login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
+  logoutAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   predict?: Resolver<ResolversTypes['Prediction'], ParentType, ContextType, RequireFields<MutationPredictArgs, 'inputs' | 'modelId'>>;
+  refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  register?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   rotateApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationRotateApiKeyArgs, 'gracePeriodSeconds' | 'id'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
@@ -709,6 +803,7 @@ export type Resolvers<ContextType = AppContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
+  AuthPayload?: AuthPayloadResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   File?: GraphQLScalarType;

@@ -5,6 +5,7 @@ import { loadConfig, type Config, type Environment } from '../../src/config.js';
 import type { AppDeps } from '../../src/context.js';
 import { connectRedis, type Redis } from '../../src/db/redis.js';
 import { buildDeps, closeDeps } from '../../src/deps.js';
+import { closeAuth } from '../../src/modules/auth/auth-runtime.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { captureLog, type CapturedLog } from './log-capture.js';
 
@@ -48,7 +49,13 @@ export const TEST_MASTER_KEY = 'test-master-key-0123456789abcdefghijklmnop';
 /** The real app on a real (fresh) database, with a manual clock and captured logs. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const log = captureLog();
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent-test-data-dir', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: '/nonexistent-test-data-dir',
+    // Stored signing keys are sealed with it; the data directory above must stay untouched.
+    MASTER_KEY: TEST_MASTER_KEY,
+    ...options.env,
+  });
   const database =
     options.database ??
     (await createTestDatabase(log.logger, {
@@ -57,7 +64,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     }));
   const clock = options.clock ?? new ManualClock(Date.now());
   const redis: Redis | undefined = options.redisUrl ? connectRedis({ url: options.redisUrl, logger: log.logger }) : undefined;
-  const deps = buildDeps({ config, database, logger: log.logger, clock, masterKey: TEST_MASTER_KEY, redis });
+  const deps = buildDeps({ config, database, logger: log.logger, clock, masterKey: config.masterKey ?? TEST_MASTER_KEY, redis });
   const app = createApp(deps);
   return {
     app,
@@ -76,6 +83,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return { status: response.status, headers: response.headers, body: JSON.parse(text) as GraphQLResponse['body'] };
     },
     close: async () => {
+      await closeAuth(deps);
       await closeDeps(deps);
       redis?.disconnect();
       if (!options.database) await database.close();

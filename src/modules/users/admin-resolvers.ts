@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../../lib/cursor.js';
 import { TOPICS } from '../../lib/invalidation-bus.js';
 import { audit } from '../audit/audit-from-context.js';
 import { requirePrincipal } from '../auth/require-principal.js';
+import { revokeAllSessionsOfUser } from '../auth/session.service.js';
 import { disableUser, listUsers, setUserRole, setUserTier, type AdminServiceDeps } from './admin.service.js';
 import { createUser } from './user.service.js';
 
@@ -12,9 +13,9 @@ function adminDeps(context: AppContext): AdminServiceDeps {
   const { deps } = context;
   return {
     db: deps.database.db,
-    onUserAccessChanged: async (userId) => {
+    onUserAccessChanged: async (userId, reason) => {
       deps.bus.publish(TOPICS.user, userId);
-      await deps.sessions.revokeAllForUser(userId);
+      await revokeAllSessionsOfUser(deps, userId, reason);
     },
     onUserChanged: (userId) => deps.bus.publish(TOPICS.user, userId),
   };

@@ -28,7 +28,8 @@ export function emailProblem(email: string): string | undefined {
   return EMAIL.test(email) ? undefined : 'Email address is not valid.';
 }
 
-function displayNameProblem(name: string | null | undefined): string | undefined {
+/** A problem with a display name, or undefined when it is acceptable. */
+export function displayNameProblem(name: string | null | undefined): string | undefined {
   if (name === undefined || name === null) return undefined;
   if (name.length > 100) return 'Display name must be at most 100 characters.';
   // Control characters in a name end up in logs and UIs; there is no good reason for them.
