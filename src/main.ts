@@ -48,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'import-model':
         await importModelCommand(config, logger, rest, print);
+        return;
       case 'rotate-signing-key':
         await rotateSigningKeyCommand(config, logger, print);
         return;
