@@ -7,26 +7,58 @@ export const ROOT = path.resolve(import.meta.dirname, '..');
 export interface BenchServer {
   readonly url: string;
   readonly child: ChildProcess;
+  /** What the server printed after each marker word (`TOKEN <jwt>` gives lines.TOKEN). */
+  readonly lines: Readonly<Record<string, string>>;
+  /** Sends a line to the server and resolves with the value of its answer line `<word> <value>`. */
+  ask(word: string): Promise<string>;
   stop(): void;
 }
 
-/** Starts a server script (TypeScript, via tsx) in its own process and waits for its port. */
-export function startServer(script: string, env: Record<string, string> = {}): Promise<BenchServer> {
+/**
+ * Starts a server script (TypeScript, via tsx) in its own process and waits until it printed
+ * `LISTENING <port>` and every other marker named in `waitFor`.
+ */
+export function startServer(script: string, env: Record<string, string> = {}, waitFor: string[] = []): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'development', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
-    let output = '';
+    const lines: Record<string, string> = {};
+    const waiting = new Map<string, (value: string) => void>();
+    let buffered = '';
+    let started = false;
     child.stdout!.on('data', (chunk: Buffer) => {
-      output += String(chunk);
-      const match = /LISTENING (\d+)/.exec(output);
-      if (match) {
-        resolve({ url: `http://127.0.0.1:${match[1]}`, child, stop: () => child.kill('SIGTERM') });
+      buffered += String(chunk);
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        const [word, ...rest] = line.split(' ');
+        if (!word) continue;
+        lines[word] = rest.join(' ');
+        waiting.get(word)?.(rest.join(' '));
+        waiting.delete(word);
+      }
+      if (!started && lines['LISTENING'] && waitFor.every((w) => w in lines)) {
+        started = true;
+        resolve({
+          url: `http://127.0.0.1:${lines['LISTENING']}`,
+          child,
+          lines,
+          ask: (word) =>
+            new Promise((answer) => {
+              waiting.set(word, answer);
+              child.stdin!.write(`${word}\n`);
+            }),
+          stop: () => child.kill('SIGTERM'),
+        });
       }
     });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
+    child.on('exit', (code) => {
+      if (!started) reject(new Error(`${script} exited with ${code}`));
+    });
   });
 }
 
@@ -50,7 +82,7 @@ export interface Measured {
 }
 
 /** Runs autocannon against one scenario after a short warm-up. */
-export async function measure(scenario: Scenario): Promise<Measured> {
+export async function measure(scenario: Scenario, warmUp = true): Promise<Measured> {
   const options = {
     url: `${scenario.url}/graphql`,
     method: scenario.method ?? 'POST',
@@ -58,7 +90,7 @@ export async function measure(scenario: Scenario): Promise<Measured> {
     body: JSON.stringify(scenario.body),
     connections: scenario.connections ?? 32,
   } as const;
-  await autocannon({ ...options, duration: 1 });
+  if (warmUp) await autocannon({ ...options, duration: 1 });
   const result = await autocannon({ ...options, duration: scenario.durationSeconds ?? 5 });
   return {
     name: scenario.name,

@@ -1,18 +1,77 @@
 // `npm run bench`: each scenario side by side with its baseline, in one run, on this machine.
-import { measure, printRatio, printTable, startServer, type BenchServer } from './lib.js';
+// BENCH_DURATION (seconds per measurement, default 5) trades precision for time.
+import { spawnSync } from 'node:child_process';
+import { runLimitsBench } from './limits.js';
+import { measure, printRatio, printTable, ROOT, startServer, type BenchServer } from './lib.js';
+
+const durationSeconds = Number(process.env['BENCH_DURATION'] ?? 5);
+const ME = { query: '{ me { id } }' };
+const TYPENAME = { query: '{ __typename }' };
+const verdicts: Array<[string, boolean]> = [];
 
 const servers: BenchServer[] = [];
 try {
   const yoga = await startServer('bench/servers/yoga-hello.ts');
   servers.push(yoga);
-  const modelgate = await startServer('bench/servers/modelgate.ts');
+  const modelgate = await startServer('bench/servers/modelgate.ts', {}, ['CREDENTIALS']);
   servers.push(modelgate);
+  const peer = await startServer('bench/peers/apollo-shield.ts', {}, ['TOKEN']);
+  servers.push(peer);
+  const credentials = JSON.parse(modelgate.lines['CREDENTIALS']!) as { accessToken: string; apiKey: string; email: string; password: string };
+  const bearer = { authorization: `Bearer ${credentials.accessToken}` };
 
   console.log('\n# foundation: modelgate vs a bare graphql-yoga\n');
-  const bare = await measure({ name: 'bare yoga { hello }', url: yoga.url, body: { query: '{ hello }' } });
-  const ours = await measure({ name: 'modelgate { __typename }', url: modelgate.url, body: { query: '{ __typename }' } });
-  printTable([bare, ours]);
-  printRatio('modelgate / bare yoga (requests per second)', ours, bare);
+  const bare = await measure({ name: 'bare yoga { hello }', url: yoga.url, body: { query: '{ hello }' }, durationSeconds });
+  const publicQuery = await measure({ name: 'modelgate { __typename } (public)', url: modelgate.url, body: TYPENAME, durationSeconds });
+  printTable([bare, publicQuery]);
+  printRatio('modelgate / bare yoga', publicQuery, bare);
+
+  console.log('\n# sign-in (issue 3): an authenticated { me { id } } with an access token\n');
+  const withToken = await measure({ name: 'modelgate { me { id } } bearer token', url: modelgate.url, body: ME, headers: bearer, durationSeconds });
+  const peerMe = await measure({
+    name: 'Apollo Server 5 + graphql-shield { me { id } }',
+    url: peer.url,
+    body: ME,
+    headers: { authorization: `Bearer ${peer.lines['TOKEN']}` },
+    durationSeconds,
+  });
+  printTable([withToken, peerMe]);
+  verdicts.push(['token me / public __typename >= 0.85', printRatio('token me / public __typename', withToken, publicQuery, 0.85)]);
+  verdicts.push(['token me / peer >= 1.0', printRatio('modelgate token me / Apollo+shield me', withToken, peerMe, 1.0)]);
+
+  console.log('\n# logins must not starve everyone else: 50 clients logging in continuously\n');
+  await modelgate.ask('ELD');
+  const quiet = await measure({ name: 'me p99, no login load', url: modelgate.url, body: ME, headers: bearer, connections: 10, durationSeconds }, false);
+  const quietDelay = await modelgate.ask('ELD');
+  const loginBody = {
+    query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+    variables: { e: credentials.email, p: credentials.password },
+  };
+  const [busy, logins] = await Promise.all([
+    measure({ name: 'me p99, during login load', url: modelgate.url, body: ME, headers: bearer, connections: 10, durationSeconds }, false),
+    measure({ name: 'login (50 clients)', url: modelgate.url, body: loginBody, connections: 50, durationSeconds }, false),
+  ]);
+  const busyDelay = await modelgate.ask('ELD');
+  printTable([quiet, busy, logins]);
+  console.log(`event-loop delay p99: ${quietDelay} ms without logins, ${busyDelay} ms during them`);
+  const p99Ratio = busy.p99Ms / Math.max(1, quiet.p99Ms);
+  console.log(`${'me p99 during logins / without'.padEnd(60)} ${p99Ratio.toFixed(2)}x  (target <= 2: ${p99Ratio <= 2 ? 'met' : 'MISSED'})`);
+  verdicts.push(['me p99 under login load <= 2x', p99Ratio <= 2]);
+
+  console.log('\n# API keys (issue 4): { me { id } } with an API key\n');
+  const withKey = await measure({ name: 'modelgate { me { id } } API key', url: modelgate.url, body: ME, headers: { 'x-api-key': credentials.apiKey }, durationSeconds });
+  printTable([withKey]);
+  verdicts.push(['key me / public __typename >= 0.85', printRatio('key me / public __typename', withKey, publicQuery, 0.85)]);
 } finally {
   for (const server of servers) server.stop();
 }
+
+console.log('\n# limits (issue 5): every limit on vs off\n');
+const limitRows = await runLimitsBench({ duration: durationSeconds });
+for (const row of limitRows) if (row.mode !== 'off') verdicts.push([`limits ${row.mode} >= ${row.mode === 'memory' ? 0.85 : 0.7}`, row.ratio >= (row.mode === 'memory' ? 0.85 : 0.7)]);
+
+console.log('\n# predict (issue 6): rows per second by batch size\n');
+spawnSync(process.execPath, ['--import', 'tsx', 'bench/predict.ts'], { cwd: ROOT, stdio: 'inherit' });
+
+console.log('\n# summary\n');
+for (const [target, met] of verdicts) console.log(`${met ? 'met   ' : 'MISSED'} ${target}`);

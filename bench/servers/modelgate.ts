@@ -1,10 +1,15 @@
 // modelgate as `npm start` runs it, on a fresh embedded database, quiet logs, on a free port.
+// Prints LISTENING <port>, then CREDENTIALS <json> (an access token, an API key, a login) for the
+// scenarios. Answers "ELD" on stdin with the event-loop delay p99 since the last answer.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { createUser } from '../../src/modules/users/user.service.js';
 import { openRuntime } from '../../src/runtime.js';
 import { listen } from '../../src/server.js';
 
@@ -12,9 +17,42 @@ const config = loadConfig({
   ...process.env,
   DATA_DIR: process.env['DATA_DIR'] ?? mkdtempSync(path.join(tmpdir(), 'modelgate-bench-')),
   LOG_LEVEL: 'warn',
+  // The bench measures the cost of checking limits, not of hitting them.
+  BUDGET_FREE: '1000000000',
+  BUDGET_ENTERPRISE: '1000000000',
 });
 const logger = createLogger({ level: config.logLevel });
 const deps = await openRuntime(config, logger);
 const app = createApp(deps);
 const running = await listen(app, { config, logger, port: 0 });
+
+const email = 'bench@example.com';
+const password = 'benchmark harbor violet 7731';
+await createUser(deps, { email, password, role: 'ADMIN', tier: 'ENTERPRISE' });
+const call = async (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${running.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data: Record<string, Record<string, unknown>> };
+};
+const login = await call('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: email, p: password });
+const accessToken = login.data['login']!['accessToken'] as string;
+const created = await call(
+  'mutation { createApiKey(input: { name: "bench", scopes: [MODELS_READ, PREDICT] }) { key } }',
+  {},
+  { authorization: `Bearer ${accessToken}` },
+);
+const apiKey = created.data['createApiKey']!['key'] as string;
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() === 'ELD') {
+    process.stdout.write(`ELD ${(delay.percentile(99) / 1e6).toFixed(1)}\n`);
+    delay.reset();
+  }
+});
 process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
+process.stdout.write(`CREDENTIALS ${JSON.stringify({ accessToken, apiKey, email, password })}\n`);

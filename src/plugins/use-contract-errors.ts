@@ -15,12 +15,18 @@ interface HttpExtension {
 export function maskError(error: unknown): Error {
   if (error instanceof GraphQLError) {
     if (codeOf(error)) return error;
-    // graphql-js's own parse and validation errors carry no original error and nothing secret.
-    if (!error.originalError) return error;
+    // graphql-js's own parse, validation and variable-coercion errors are GraphQLErrors all the
+    // way down ("got invalid value" wraps the scalar's own GraphQLError) and carry nothing secret.
+    if (onlyGraphQLErrors(error)) return error;
   }
   return new GraphQLError(MASKED_MESSAGE, {
     extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } },
   });
+}
+
+function onlyGraphQLErrors(error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  return error.originalError ? onlyGraphQLErrors(error.originalError) : true;
 }
 
 /** The contract code for an error raised by graphql-js or yoga rather than by us. */

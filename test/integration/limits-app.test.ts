@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, redisReady } from '../../src/db/redis.js';
 import { RedisLimitStore } from '../../src/lib/limits/redis-store.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createUserAndLogin } from '../helpers/auth.js';
 import { TEST_REDIS_URL } from '../helpers/database.js';
 
 describe('limits in the app', () => {
@@ -20,7 +21,12 @@ describe('limits in the app', () => {
     );
 
   it('answers `rateLimit` for free, with used + remaining = limit and the budget headers on the wire', async () => {
-    const response = await post('{ rateLimit { limit remaining used resetAt tier } }');
+    const { headers } = await createUserAndLogin(t, { tier: 'FREE' });
+    const response = await t.app.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: '{ rateLimit { limit remaining used resetAt tier } }' }),
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: { rateLimit: Record<string, unknown> }; extensions: { cost: Record<string, unknown> } };
     expect(body.data.rateLimit).toEqual({ limit: 300, remaining: 300, used: 0, resetAt: new Date(t.clock.now()).toISOString(), tier: 'FREE' });
@@ -32,12 +38,25 @@ describe('limits in the app', () => {
     expect(response.headers.get('ratelimit')).toBe('"budget";r=300;t=0');
   });
 
-  it("refunds a reservation whose fields never resolved (an anonymous `me`)", async () => {
-    const response = await post('{ me { id } }', '10.0.0.8');
-    expect(response.status).toBe(401);
-    const body = (await response.json()) as { extensions: { cost: Record<string, unknown> } };
-    expect(body.extensions.cost).toMatchObject({ requested: 1, actual: 0, remaining: 300 });
-    expect(response.headers.get('x-ratelimit-remaining')).toBe('300');
+  it('refunds what a list did not return: ten keys assumed, none listed', async () => {
+    const { headers } = await createUserAndLogin(t, { tier: 'FREE' });
+    const response = await t.app.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: '{ apiKeys { id } }' }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { extensions: { cost: { requested: number; actual: number; remaining: number } } };
+    expect(body.extensions.cost.requested).toBeGreaterThan(body.extensions.cost.actual);
+    expect(body.extensions.cost.remaining).toBe(300 - body.extensions.cost.actual);
+    expect(response.headers.get('x-ratelimit-remaining')).toBe(String(300 - body.extensions.cost.actual));
+  });
+
+  it('leaves anonymous response bodies plain, but counts them per address with headers', async () => {
+    const response = await post('{ __typename }', '10.0.0.9');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(response.headers.get('x-ratelimit-limit')).toBe('300');
   });
 
   it("lets GraphiQL's introspection query through, and refuses depth 11 with 400 QUERY_TOO_COMPLEX", async () => {

@@ -52,7 +52,7 @@ describe.each(kinds)('@rateLimit over HTTP ($name store)', ({ redisUrl }) => {
 describe('cost budgets over HTTP', () => {
   it('sends the budget on every response: X-RateLimit-*, RateLimit-Policy / RateLimit, and extensions.cost', async () => {
     const h = await harness();
-    const response = await h.gql('{ expensive { id } }');
+    const response = await h.gql('{ expensive { id } }', { user: 'u-budget:FREE' });
     expect(response.status).toBe(200);
     expect(response.body.extensions?.['cost']).toEqual({
       requested: 400,
@@ -70,8 +70,8 @@ describe('cost budgets over HTTP', () => {
 
   it('refuses an operation over the budget with 429 and a Retry-After, and takes nothing for it', async () => {
     const h = await harness();
-    expect((await h.gql('{ a: expensive { id } b: expensive { id } }')).status).toBe(200);
-    const refused = await h.gql('{ expensive { id } }');
+    expect((await h.gql('{ a: expensive { id } b: expensive { id } }', { user: 'u-over:FREE' })).status).toBe(200);
+    const refused = await h.gql('{ expensive { id } }', { user: 'u-over:FREE' });
     expect(refused.status).toBe(429);
     expect(refused.body.errors?.[0]).toMatchObject({
       message: 'The hourly cost budget is spent; retry later.',
@@ -86,11 +86,11 @@ describe('cost budgets over HTTP', () => {
   it('refunds what the operation did not spend: a list shorter than assumed', async () => {
     const h = await harness();
     // Reserved: 100 items of weight 1; resolved: 3.
-    const response = await h.gql('query ($n: Int) { items(first: $n) { id } }', { variables: { n: 100 } });
+    const response = await h.gql('query ($n: Int) { items(first: $n) { id } }', { variables: { n: 100 }, user: 'u-refund:FREE' });
     expect(response.body.data?.['items']).toHaveLength(3);
     expect(response.body.extensions?.['cost']).toMatchObject({ requested: 100, actual: 3, remaining: 997 });
     expect(response.headers.get('x-ratelimit-remaining')).toBe('997');
-    const next = await h.gql('{ items(first: 0) { id } }');
+    const next = await h.gql('{ items(first: 0) { id } }', { user: 'u-refund:FREE' });
     expect(next.body.extensions?.['cost']).toMatchObject({ requested: 0, remaining: 997 });
   });
 
@@ -107,7 +107,7 @@ describe('cost budgets over HTTP', () => {
   it('costs predict from the size of its inputs variable', async () => {
     const h = await harness();
     const predict = 'mutation ($rows: [[Float!]!]!) { predict(modelId: "iris", inputs: $rows) { id } }';
-    const response = await h.gql(predict, { variables: { rows: Array.from({ length: 42 }, () => [1, 2, 3, 4]) } });
+    const response = await h.gql(predict, { variables: { rows: Array.from({ length: 42 }, () => [1, 2, 3, 4]) }, user: 'u-predict:FREE' });
     expect(response.status).toBe(200);
     expect(response.body.extensions?.['cost']).toMatchObject({ requested: 42, actual: 42, remaining: 958 });
   });

@@ -1,21 +1,9 @@
-// enabled at merge: needs authentication (context.principal) and test/helpers/auth.ts from the auth branch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createUserAndLogin } from '../helpers/auth.js';
 import { TEST_REDIS_URL } from '../helpers/database.js';
 
-type Login = { user: { id: string }; headers: Record<string, string> };
-
-// At merge: `import { createUserAndLogin } from '../helpers/auth.js'` and drop this loader. Until
-// then the helper does not exist, and a static import would fail the file even while skipped.
-const AUTH_HELPER = '../helpers/auth.js';
-async function createUserAndLogin(t: TestApp, options: { role?: string; tier?: string }): Promise<Login> {
-  const helper = (await import(/* @vite-ignore */ AUTH_HELPER)) as {
-    createUserAndLogin(t: TestApp, options: { role?: string; tier?: string }): Promise<Login>;
-  };
-  return helper.createUserAndLogin(t, options);
-}
-
-describe.skip('budgets keyed on the principal', () => {
+describe('budgets keyed on the principal', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ env: { BUDGET_FREE: '5', BUDGET_PRO: '50' } });
@@ -46,9 +34,8 @@ describe.skip('budgets keyed on the principal', () => {
   });
 });
 
-describe.skip('two app instances on one Redis and one database', () => {
+describe.skipIf(!TEST_REDIS_URL)('two app instances on one Redis and one database', () => {
   it('share one budget', async () => {
-    if (!TEST_REDIS_URL) return;
     const a = await createTestApp({ redisUrl: TEST_REDIS_URL, env: { BUDGET_FREE: '4' } });
     const b = await createTestApp({ redisUrl: TEST_REDIS_URL, database: a.database, clock: a.clock, env: { BUDGET_FREE: '4' } });
     try {

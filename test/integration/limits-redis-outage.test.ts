@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { redisReady } from '../../src/db/redis.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createUserAndLogin } from '../helpers/auth.js';
 import { createLimitsHarness, type Harness } from '../helpers/limits-harness.js';
 import { HAS_REDIS_SERVER, RedisServer } from '../helpers/redis-server.js';
 
@@ -24,11 +25,13 @@ describe.runIf(HAS_REDIS_SERVER)('limits while Redis goes away and comes back', 
   let t: TestApp;
   let a: Harness;
   let b: Harness;
+  let headers: Record<string, string>;
 
   beforeAll(async () => {
     await server.start();
     t = await createTestApp({ redisUrl: server.url, clock });
     await redisReady(t.deps.redis!);
+    ({ headers } = await createUserAndLogin(t));
     a = await createLimitsHarness({ redisUrl: server.url, clock });
     b = await createLimitsHarness({ redisUrl: server.url, clock });
   });
@@ -40,7 +43,7 @@ describe.runIf(HAS_REDIS_SERVER)('limits while Redis goes away and comes back', 
     await server.kill();
   });
 
-  const status = () => t.gql('{ rateLimit { limit remaining used } }');
+  const status = () => t.gql('{ rateLimit { limit remaining used } }', undefined, headers);
   const ready = async () => {
     const response = await t.app.fetch('http://localhost/ready');
     return { status: response.status, body: (await response.json()) as unknown };

@@ -89,8 +89,10 @@ describe.each(DATABASE_KINDS)('refresh tokens on %s', (kind) => {
     const session = await t.deps.database.db.selectFrom('sessions').selectAll().where('id', '=', sessionOf(signedIn.accessToken)).executeTakeFirstOrThrow();
     expect(session.revoked_at).not.toBeNull();
     expect(session.revoke_reason).toBe('refresh_token_reuse');
-    const events = t.log.entries().filter((e) => e['event'] === 'refresh_reuse_detected');
-    expect(events.some((e) => e['sessionId'] === session.id && e['userId'] === signedIn.user.id)).toBe(true);
+    await t.deps.audit.flush();
+    const events = await t.deps.database.db.selectFrom('audit_events').selectAll().where('action', '=', 'auth.refresh_reuse_detected').execute();
+    expect(events.some((e) => e.actor_user_id === signedIn.user.id && e.details === JSON.stringify({ session: session.id }))).toBe(true);
+    expect(t.log.entries().some((e) => e['stream'] === 'audit' && e['action'] === 'auth.refresh_reuse_detected')).toBe(true);
   });
 
   it('a grandparent replayed even within the interval revokes the family', async () => {

@@ -184,7 +184,7 @@ describe('the access matrix', () => {
       expect(`${caller.name}: ${seen}${status ? ` ${status}` : ''}`).toBe(`${caller.name}: ${expected}${wantStatus ? ` ${wantStatus}` : ''}`);
       if (expected !== 'allowed') {
         // Refused before execution: no data at all, not even a partial answer.
-        expect(response.body.data).toBeUndefined();
+        expect(response.body.data ?? null).toBeNull();
       }
     }
     expect(cells).toHaveLength(callers.length);

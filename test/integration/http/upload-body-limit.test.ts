@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { createUserAndLogin } from '../../helpers/auth.js';
 import { CREATE_MODEL, multipartRequest } from '../../helpers/multipart.js';
 
 const MAX_MODEL_BYTES = 3 * 1024 * 1024;
@@ -82,10 +83,11 @@ describe('request body caps over HTTP', () => {
   });
 
   it('a File argument sent as plain JSON (not a file part) is 400 BAD_USER_INPUT, never a 500', async () => {
-    const response = await t.gql(CREATE_MODEL, { input: { name: 'x' }, file: 'AAAA' });
+    const { headers } = await createUserAndLogin(t, { role: 'MAINTAINER' });
+    const response = await t.gql(CREATE_MODEL, { input: { name: 'x' }, file: 'AAAA' }, headers);
     expect(response.status).toBe(400);
     expect(response.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    const literal = await t.gql('mutation { createModel(input: { name: "x" }, file: "AAAA") { id } }');
+    const literal = await t.gql('mutation { createModel(input: { name: "x" }, file: "AAAA") { id } }', undefined, headers);
     expect(literal.status).toBe(400);
     expect(literal.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });

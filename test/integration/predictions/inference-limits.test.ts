@@ -35,7 +35,7 @@ async function setUp(env: Record<string, string>) {
   const kit = await createModelKit({ env: { PREDICTION_TIMEOUT: `${DEADLINE_MS}ms`, ...env } });
   const iris = await kit.registerIris();
   const maintainer = await kit.principal('MAINTAINER');
-  const slow = await createModel(kit.deps, maintainer, { name: 'slow', maxBatchSize: 1000 }, uploadOf(slowModel(WIDTH, 1200)));
+  const slow = await createModel(kit.deps, maintainer, { name: 'slow', maxBatchSize: 1000 }, uploadOf(slowModel(WIDTH, 6000)));
   await kit.deps.runtime.pool.ready();
   // Warm every process with the iris session (a busy machine makes a first load slow).
   const warmers = await Promise.all(Array.from({ length: Number(env['INFERENCE_PROCESSES'] ?? 2) }, () => kit.principal()));

@@ -1,13 +1,10 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { createUserAndLogin } from '../../helpers/auth.js';
 import { PRODUCTION_ENV } from '../../helpers/production.js';
 
 /**
- * TODO(integrator): once authentication sets `context.principal`, add the HTTP case "an ADMIN's
- * introspection query answers 200 in production" here; the decision itself (`mayIntrospect`) is
- * covered in test/unit/lib/introspection.test.ts.
- *
  * The checks graphql-cop runs, each as the request it sends, against NODE_ENV=production, plus
  * the introspection bypass spellings. Every refusal carries the contract's code and status.
  */
@@ -149,14 +146,33 @@ describe('graphql-cop against production', () => {
     const answer = await post({ query: `query { __typename ${'@aa'.repeat(100)} }` });
     expect(answer.status).toBe(400);
     expect(answer.body.errors!.length).toBeLessThanOrEqual(5);
-    expect(codes(answer)!.every((code) => code === 'BAD_REQUEST')).toBe(true);
+    // Unknown directives (BAD_REQUEST) or, counted first, more directives than the cap allows.
+    expect(codes(answer)!.every((code) => code === 'BAD_REQUEST' || code === 'QUERY_TOO_COMPLEX')).toBe(true);
   });
 
-  it('alias overloading: answered without a 5xx (the alias cap of 15 is the limits plugin\'s)', async () => {
-    // TODO(integrator): once the limits branch lands, expect 400 QUERY_TOO_COMPLEX here.
+  it('alias overloading: 101 aliases are refused with 400 QUERY_TOO_COMPLEX, the cap unnamed', async () => {
     const aliases = Array.from({ length: 101 }, (_, i) => `a${i}: __typename`).join(' ');
     const answer = await post({ query: `{ ${aliases} }` });
-    expect(answer.status).toBeLessThan(500);
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(answer.text).not.toMatch(/\b15\b/);
+  });
+
+  it('introspection: an ADMIN may, a USER may not, in any spelling', async () => {
+    const admin = await createUserAndLogin(t, { role: 'ADMIN' });
+    const user = await createUserAndLogin(t, { role: 'USER' });
+    const query = { query: getIntrospectionQuery() };
+    const allowed = await send('/graphql', { method: 'POST', headers: { ...JSON_POST, ...admin.headers }, body: JSON.stringify(query) });
+    expect(allowed.status).toBe(200);
+    expect((allowed.body.data?.['__schema'] as { queryType: { name: string } }).queryType.name).toBe('Query');
+    const refused = await send('/graphql', { method: 'POST', headers: { ...JSON_POST, ...user.headers }, body: JSON.stringify(query) });
+    expectRefused(refused, 400);
+    const aliased = await send('/graphql', {
+      method: 'POST',
+      headers: { ...JSON_POST, ...user.headers },
+      body: JSON.stringify({ query: '{ t: __type(name: "User") { name } }' }),
+    });
+    expectRefused(aliased, 400);
   });
 
   it('tracing and debug extensions are absent', async () => {
