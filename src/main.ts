@@ -4,9 +4,8 @@ import { IMPORT_MODEL_USAGE, importModelCommand } from './cli/import-model.js';
 import { rotateSigningKeyCommand } from './cli/rotate-signing-key.js';
 import { serve } from './cli/serve.js';
 import { ConfigError, loadConfig } from './config.js';
-import { connectDatabase } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
+import { openMigratedDatabase } from './runtime.js';
 
 const USAGE = `usage: modelgate <command>
   serve                 migrate, then serve (default)
@@ -30,17 +29,9 @@ export async function main(argv: string[]): Promise<void> {
         await serve(config, logger, print);
         return;
       case 'migrate': {
-        const database = await connectDatabase({
-          url: config.databaseUrl,
-          dataDir: config.databaseUrl ? undefined : config.dataDir,
-          logger,
-        });
-        try {
-          const { results } = await migrateToLatest(database.db);
-          print(results?.length ? results.map((r) => `${r.status}: ${r.migrationName}`).join('\n') : 'already up to date');
-        } finally {
-          await database.close();
-        }
+        const { database, applied } = await openMigratedDatabase(config, logger);
+        await database.close();
+        print(applied.length ? applied.join('\n') : 'already up to date');
         return;
       }
       case 'create-user':

@@ -13,6 +13,13 @@ describe('limits in the app', () => {
   });
   afterAll(() => t.close());
 
+  const postAs = (headers: Record<string, string>, query: string) =>
+    t.app.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    });
+
   const post = (query: string, address = '10.0.0.7', accept = 'application/graphql-response+json') =>
     t.app.fetch(
       'http://localhost/graphql',
@@ -22,11 +29,7 @@ describe('limits in the app', () => {
 
   it('answers `rateLimit` for free, with used + remaining = limit and the budget headers on the wire', async () => {
     const { headers } = await createUserAndLogin(t, { tier: 'FREE' });
-    const response = await t.app.fetch('http://localhost/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query: '{ rateLimit { limit remaining used resetAt tier } }' }),
-    });
+    const response = await postAs(headers, '{ rateLimit { limit remaining used resetAt tier } }');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: { rateLimit: Record<string, unknown> }; extensions: { cost: Record<string, unknown> } };
     expect(body.data.rateLimit).toEqual({ limit: 300, remaining: 300, used: 0, resetAt: new Date(t.clock.now()).toISOString(), tier: 'FREE' });
@@ -40,11 +43,7 @@ describe('limits in the app', () => {
 
   it('refunds what a list did not return: ten keys assumed, none listed', async () => {
     const { headers } = await createUserAndLogin(t, { tier: 'FREE' });
-    const response = await t.app.fetch('http://localhost/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query: '{ apiKeys { id } }' }),
-    });
+    const response = await postAs(headers, '{ apiKeys { id } }');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { extensions: { cost: { requested: number; actual: number; remaining: number } } };
     expect(body.extensions.cost.requested).toBeGreaterThan(body.extensions.cost.actual);
