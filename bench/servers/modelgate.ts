@@ -26,7 +26,7 @@ const deps = await openRuntime(config, logger);
 const app = createApp(deps);
 const running = await listen(app, { config, logger, port: 0 });
 
-const email = 'bench@example.com';
+const email = 'load-tester@example.com';
 const password = 'benchmark harbor violet 7731';
 await createUser(deps, { email, password, role: 'ADMIN', tier: 'ENTERPRISE' });
 const call = async (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
@@ -56,3 +56,5 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 });
 process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
 process.stdout.write(`CREDENTIALS ${JSON.stringify({ accessToken, apiKey, email, password })}\n`);
+// A clean exit on a signal, so `node --cpu-prof` writes its profile.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));

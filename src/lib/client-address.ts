@@ -24,6 +24,8 @@ export function createProxyTrust(entries: readonly string[]): ProxyTrust {
       else list.addSubnet(address, Number(prefix), type);
     }
   }
+  // No proxy configured (the common case): nothing to look up on every request.
+  if (entries.length === 0) return { trusts: () => false };
   return {
     trusts(address) {
       const normalized = normalize(address);
