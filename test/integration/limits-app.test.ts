@@ -93,16 +93,16 @@ describe.runIf(TEST_REDIS_URL)('two app instances on one Redis and one database'
     const spender = connectRedis({ url: TEST_REDIS_URL!, logger: a.log.logger, commandTimeoutMs: 2_000 });
     try {
       await Promise.all([redisReady(a.deps.redis!), redisReady(b.deps.redis!), redisReady(spender)]);
-      const address = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-      // A third instance spends 250 points of this address's budget (anonymous: FREE, 1 000).
+      const { user, headers } = await createUserAndLogin(a, { tier: 'FREE' });
+      // A third instance spends 250 points of this user's budget (FREE: 1 000).
       const third = new RedisLimitStore({ redis: spender, clock: a.clock });
-      expect((await third.consume([{ key: `budget:addr:${address}`, amount: 250, limit: 1000, windowMs: 3_600_000 }])).allowed).toBe(true);
+      expect((await third.consume([{ key: `budget:user:${user.id}`, amount: 250, limit: 1000, windowMs: 3_600_000 }])).allowed).toBe(true);
       for (const instance of [a, b]) {
-        const response = await instance.app.fetch(
-          'http://localhost/graphql',
-          { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ rateLimit { used remaining } }' }) },
-          { remoteAddress: address },
-        );
+        const response = await instance.app.fetch('http://localhost/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: '{ rateLimit { used remaining } }' }),
+        });
         expect(response.headers.get('x-ratelimit-remaining')).toBe('750');
         expect(((await response.json()) as { data: unknown }).data).toEqual({ rateLimit: { used: 250, remaining: 750 } });
       }
