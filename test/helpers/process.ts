@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -31,34 +31,5 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(stdin ?? '');
-  });
-}
-
-/** Starts `modelgate serve` and resolves once it logs that it is serving. */
-export function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<{ child: ChildProcess; output: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server did not start:\n${output}`));
-    }, timeoutMs);
-    const onData = (d: Buffer) => {
-      output += String(d);
-      if (output.includes('modelgate is serving')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (output += String(d)));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
   });
 }
