@@ -36,10 +36,12 @@ describe('budgets keyed on the principal', () => {
 
 describe.skipIf(!TEST_REDIS_URL)('two app instances on one Redis and one database', () => {
   it('share one budget', async () => {
-    const a = await createTestApp({ redisUrl: TEST_REDIS_URL, env: { BUDGET_FREE: '4' } });
-    const b = await createTestApp({ redisUrl: TEST_REDIS_URL, database: a.database, clock: a.clock, env: { BUDGET_FREE: '4' } });
+    // PRO, not FREE: anonymous sign-ins count against the address's FREE budget in the same Redis,
+    // which other test files share; a tiny FREE budget here would refuse the login itself.
+    const a = await createTestApp({ redisUrl: TEST_REDIS_URL, env: { BUDGET_PRO: '4' } });
+    const b = await createTestApp({ redisUrl: TEST_REDIS_URL, database: a.database, clock: a.clock, env: { BUDGET_PRO: '4' } });
     try {
-      const { headers } = (await createUserAndLogin(a, { tier: 'FREE' }));
+      const { headers } = (await createUserAndLogin(a, { tier: 'PRO' }));
       const statuses = [];
       for (let i = 0; i < 6; i++) statuses.push((await (i % 2 ? a : b).gql('{ me { id } }', undefined, headers)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
