@@ -10,6 +10,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const PREDICT = /* GraphQL */ `
   mutation Predict($modelId: ID!, $inputs: [[Float!]!]!) {
     predict(modelId: $modelId, inputs: $inputs) { id outputs labels warnings cost latencyMs model { name } }
@@ -121,9 +129,12 @@ describe('models and predict over HTTP, signed in', () => {
     const [a, b, c] = [await createUserAndLogin(t), await createUserAndLogin(t), await createUserAndLogin(t)];
     const started = Date.now();
     const running = t.gql(PREDICT, { modelId: slowId, inputs: rows }, a.headers);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Wait until the slow batch really holds the process (its big body is parsed first), then
+    // until the next one really waits in the queue: fixed sleeps raced on a busy machine.
+    const pool = modelRuntimeOf(t.deps).pool;
+    await until(() => pool.stats().running === 1);
     const queued = t.gql(PREDICT, { modelId: iris.id, inputs: [[5.1, 3.5, 1.4, 0.2]] }, b.headers);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => pool.stats().queued === 1);
     const full = await t.gql(PREDICT, { modelId: iris.id, inputs: [[5.1, 3.5, 1.4, 0.2]] }, c.headers);
     expect(full.status).toBe(503);
     expect(full.headers.get('retry-after')).toBe('1');

@@ -8,6 +8,15 @@ import { createModelKit, uploadOf, type ModelKit } from '../../helpers/models.js
 import { slowModel } from '../../helpers/onnx-models.js';
 
 const DEADLINE_MS = 1500;
+
+/** Polls instead of sleeping a fixed time: on a busy machine fixed sleeps race. */
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 const WIDTH = 512;
 const SLOW_ROWS = Array.from({ length: 256 }, () => new Array<number>(WIDTH).fill(0.5));
 const IRIS_ROW = [[5.1, 3.5, 1.4, 0.2]];
@@ -78,9 +87,10 @@ describe('deadlines and a full queue (one inference process, a queue of one)', (
   it('with the process busy and the queue full, the next caller gets SERVICE_UNAVAILABLE with Retry-After at once', async () => {
     await kit.deps.runtime.pool.ready();
     const running = outcome(predict(kit.deps, users[0], { modelId: slow.id, inputs: SLOW_ROWS }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const pool = kit.deps.runtime.pool;
+    await until(() => pool.stats().running === 1);
     const queued = outcome(predict(kit.deps, users[1], { modelId: iris.id, inputs: IRIS_ROW }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => pool.stats().queued === 1);
     const started = Date.now();
     const refused = await outcome(predict(kit.deps, users[2], { modelId: iris.id, inputs: IRIS_ROW }));
     expect(Date.now() - started).toBeLessThan(200);
