@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { SecretBox } from './master-key.js';
 import { findUsableSigningKeys, insertSigningKey, retireActiveSigningKeys } from './signing-key.repository.js';
-import type { SigningKeyRow } from './signing-key.table.js';
+import type { SigningKeyRow, SigningKeyTable } from './signing-key.table.js';
 import {
   CLOCK_TOLERANCE_SECONDS,
   generateSigningKey,
@@ -131,9 +131,9 @@ function retiredKey(row: SigningKeyRow): Promise<VerificationKey> {
   return importVerificationKey(JSON.parse(row.public_jwk) as PublicJwk, row.algorithm);
 }
 
-async function createStoredKey(options: KeyRingOptions, now: number): Promise<string | undefined> {
-  const { key, pkcs8Pem } = await generateSigningKey(options.algorithm);
-  const inserted = await insertSigningKey(options.db, {
+/** The row of a freshly generated, active key, its private half sealed under the master key. */
+function newKeyRow(options: KeyRingOptions, key: SigningKey, pkcs8Pem: string, now: number): SigningKeyTable {
+  return {
     kid: key.kid,
     algorithm: key.alg,
     public_jwk: JSON.stringify(key.publicJwk),
@@ -141,7 +141,12 @@ async function createStoredKey(options: KeyRingOptions, now: number): Promise<st
     created_at: new Date(now),
     retired_at: null,
     verify_until: null,
-  });
+  };
+}
+
+async function createStoredKey(options: KeyRingOptions, now: number): Promise<string | undefined> {
+  const { key, pkcs8Pem } = await generateSigningKey(options.algorithm);
+  const inserted = await insertSigningKey(options.db, newKeyRow(options, key, pkcs8Pem, now));
   if (inserted) options.logger.info({ kid: key.kid, alg: key.alg }, 'signing key created');
   return inserted ? key.kid : undefined;
 }
@@ -162,15 +167,7 @@ export async function rotateSigningKey(options: KeyRingOptions): Promise<{ kid: 
       new Date(now),
       new Date(now + verificationWindowMs(options.accessTokenTtlSeconds)),
     );
-    await insertSigningKey(tx, {
-      kid: key.kid,
-      algorithm: key.alg,
-      public_jwk: JSON.stringify(key.publicJwk),
-      private_key_sealed: options.secretBox().seal(pkcs8Pem, key.kid),
-      created_at: new Date(now),
-      retired_at: null,
-      verify_until: null,
-    });
+    await insertSigningKey(tx, newKeyRow(options, key, pkcs8Pem, now));
     return ids;
   });
   return { kid: key.kid, retired };
