@@ -20,7 +20,11 @@ export interface BenchServer {
  */
 export function startServer(script: string, env: Record<string, string> = {}, waitFor: string[] = []): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+    // BENCH_PROFILE_DIR=dir: every server writes a CPU profile there when it stops (open it in
+    // Chrome DevTools or speedscope) to see where a scenario's time goes.
+    const profileDir = process.env['BENCH_PROFILE_DIR'];
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, script)], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'development', ...env },
       stdio: ['pipe', 'pipe', 'inherit'],

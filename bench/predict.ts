@@ -1,75 +1,151 @@
-// Rows per second for iris at batch 1, 100 and 10 000: through the predict service (checks,
-// inference process pool, stored history), next to two references measured in the same run:
-// the model run directly in this process, and the floor of any JSON API (parse the request's
-// JSON, run the model, serialize the answer). Run: npx tsx bench/predict.ts [seconds-per-case]
+// `predict` on iris at batch 1, 100 and 10 000, over real HTTP against the real server (auth,
+// limits, checks, inference processes, stored history), next to two references measured in the
+// same run: the model run directly with onnxruntime-node in this process (raw), and the floor
+// of any JSON API (bench/servers/json-floor.ts: node:http, parse the same request JSON, run the
+// model, JSON.stringify the answer), driven over HTTP by the same autocannon settings.
+// Target (issue 6): at batch 10 000, predict reaches >= 50% of the JSON floor's rows/s.
+//
+//   node --import tsx bench/predict.ts        # BENCH_DURATION=5 (seconds per measurement)
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createModelKit } from '../test/helpers/models.js';
-import { predict } from '../src/modules/predictions/prediction.service.js';
+import autocannon from 'autocannon';
+import { startServer, type BenchServer } from './lib.js';
 // @ts-expect-error plain JavaScript module without types
 import { infer } from '../src/modules/models/onnx-runner.mjs';
 
 type Infer = (task: { path: string; sha256: string; data: Float32Array; rows: number; cols: number }) => Promise<{ data: Float32Array; dims: number[] }>;
 const run = infer as Infer;
 
-const SECONDS = Number(process.argv[2] ?? 2);
-const BATCHES = [1, 100, 10_000];
-const path = new URL('../models/iris.onnx', import.meta.url).pathname;
-const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
-const LABELS = ['setosa', 'versicolor', 'virginica'];
+/** BENCH_BATCHES=10000 (comma-separated) runs only those, e.g. while profiling one. */
+export const BATCHES = (process.env['BENCH_BATCHES'] ?? '1,100,10000').split(',').map(Number);
+export const TARGET = 0.5;
+/** Callers the API's requests are spread over, so per-caller limits (600 predict/min) hold. */
+const CALLERS = 256;
+const QUERY = 'mutation($m: ID!, $i: [[Float!]!]!) { predict(modelId: $m, inputs: $i) { outputs labels } }';
+
+export interface PredictBenchRow {
+  batch: number;
+  rawRowsPerSecond: number;
+  floorRowsPerSecond: number;
+  apiRowsPerSecond: number;
+  apiRequestsPerSecond: number;
+  apiP99Ms: number;
+  floorP99Ms: number;
+  /** API rows/s over the JSON floor's. */
+  ratio: number;
+  non2xx: number;
+  errors: number;
+}
 
 function rowsOf(batch: number): number[][] {
   return Array.from({ length: batch }, (_, i) => [4.4 + (i % 30) / 10, 2.2 + (i % 20) / 10, 1 + (i % 50) / 10, 0.1 + (i % 23) / 10]);
 }
 
-/** Runs `once` repeatedly for about SECONDS; returns rows/s, requests/s and p99 latency (ms). */
-async function measure(batch: number, once: () => Promise<unknown>) {
-  for (let i = 0; i < 3; i++) await once();
-  const latencies: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
+/** The model alone, in this process: rows per second over about `seconds`. */
+async function measureRaw(batch: number, seconds: number): Promise<number> {
+  const path = new URL('../models/iris.onnx', import.meta.url).pathname;
+  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+  const data = Float32Array.from(rowsOf(batch).flat());
+  for (let i = 0; i < 3; i++) await run({ path, sha256, data, rows: batch, cols: 4 });
+  let calls = 0;
+  const started = performance.now();
+  const end = started + seconds * 1000;
   while (performance.now() < end) {
-    const t = performance.now();
-    await once();
-    latencies.push(performance.now() - t);
+    await run({ path, sha256, data, rows: batch, cols: 4 });
+    calls++;
   }
-  const total = latencies.reduce((a, b) => a + b, 0) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    rowsPerSecond: Math.round((latencies.length * batch) / total),
-    requestsPerSecond: Math.round(latencies.length / total),
-    p99Ms: Number(latencies[Math.floor(latencies.length * 0.99)]!.toFixed(2)),
-  };
+  return (calls * batch) / ((performance.now() - started) / 1000);
 }
 
-async function main() {
-  const kit = await createModelKit({ env: { PREDICT_MAX_IN_FLIGHT: '64', INFERENCE_QUEUE_SIZE: '256' } });
-  const iris = await kit.registerIris();
-  await kit.deps.runtime.pool.ready();
-  const user = await kit.principal('USER');
-  const results: Array<Record<string, unknown>> = [];
+interface Http {
+  requestsPerSecond: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon with a warm-up; `headers(i)` gives the headers of the i-th request. */
+async function measureHttp(url: string, body: Buffer, headers: (i: number) => Record<string, string>, connections: number, seconds: number): Promise<Http> {
+  let sent = 0;
+  const options = {
+    url: `${url}/graphql`,
+    connections,
+    requests: [
+      {
+        method: 'POST' as const,
+        body,
+        setupRequest: (request: Record<string, unknown>) => ({
+          ...request,
+          headers: { 'content-type': 'application/json', ...headers(sent++) },
+        }),
+      },
+    ],
+  };
+  await autocannon({ ...options, duration: 1 });
+  const result = await autocannon({ ...options, duration: seconds });
+  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+/** One real call, checked: a bench of errors would measure nothing. */
+async function checkAnswer(url: string, body: Buffer, headers: Record<string, string>, batch: number): Promise<void> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: new Uint8Array(body) });
+  const json = (await response.json()) as { data?: { predict?: { labels?: string[]; outputs?: number[][] } }; errors?: unknown };
+  const predict = json.data?.predict;
+  if (response.status !== 200 || predict?.labels?.length !== batch || predict.outputs?.length !== batch) {
+    throw new Error(`${url} did not answer a batch of ${batch}: ${response.status} ${JSON.stringify(json).slice(0, 300)}`);
+  }
+}
+
+export async function runPredictBench(options: { seconds: number }): Promise<PredictBenchRow[]> {
+  const servers: BenchServer[] = [];
+  const results: PredictBenchRow[] = [];
   try {
+    // Batch 10 000 costs 10 000 points: above the default per-operation cap of 5000.
+    const api = await startServer('bench/servers/modelgate.ts', { BENCH_PREDICT_CALLERS: String(CALLERS), MAX_COST: '20000' }, ['PREDICT']);
+    servers.push(api);
+    const floor = await startServer('bench/servers/json-floor.ts');
+    servers.push(floor);
+    const { modelId, tokens } = JSON.parse(api.lines['PREDICT']!) as { modelId: string; tokens: string[] };
+    const bearer = tokens.map((token) => ({ authorization: `Bearer ${token}` }));
+
     for (const batch of BATCHES) {
-      const rows = rowsOf(batch);
-      const data = Float32Array.from(rows.flat());
-      const raw = await measure(batch, () => run({ path, sha256, data, rows: batch, cols: 4 }));
-      const request = JSON.stringify({ query: 'mutation($m: ID!, $i: [[Float!]!]!) { predict(modelId: $m, inputs: $i) { outputs labels } }', variables: { m: iris.id, i: rows } });
-      const jsonFloor = await measure(batch, async () => {
-        const body = JSON.parse(request) as { variables: { i: number[][] } };
-        const input = body.variables.i;
-        const out = await run({ path, sha256, data: Float32Array.from(input.flat()), rows: input.length, cols: 4 });
-        const outputs: number[][] = [];
-        for (let r = 0; r < input.length; r++) outputs.push(Array.from(out.data.subarray(r * 3, r * 3 + 3)));
-        return JSON.stringify({ data: { predict: { outputs, labels: outputs.map((o) => LABELS[o.indexOf(Math.max(...o))]) } } });
-      });
-      const service = await measure(batch, () => predict(kit.deps, user, { modelId: iris.id, inputs: rows }));
-      results.push({ batch, raw: raw.rowsPerSecond, jsonFloor: jsonFloor.rowsPerSecond, service: service.rowsPerSecond, serviceRequestsPerSecond: service.requestsPerSecond, serviceP99Ms: service.p99Ms, serviceVsFloor: `${Math.round((service.rowsPerSecond / jsonFloor.rowsPerSecond) * 100)}%` });
-      process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
+      const body = Buffer.from(JSON.stringify({ query: QUERY, variables: { m: modelId, i: rowsOf(batch) } }));
+      const connections = batch >= 10_000 ? 8 : 32;
+      await checkAnswer(floor.url, body, {}, batch);
+      await checkAnswer(api.url, body, bearer[0]!, batch);
+      const raw = await measureRaw(batch, options.seconds);
+      const floorRun = await measureHttp(floor.url, body, () => ({}), connections, options.seconds);
+      const apiRun = await measureHttp(api.url, body, (i) => bearer[i % bearer.length]!, connections, options.seconds);
+      const row: PredictBenchRow = {
+        batch,
+        rawRowsPerSecond: Math.round(raw),
+        floorRowsPerSecond: Math.round(floorRun.requestsPerSecond * batch),
+        apiRowsPerSecond: Math.round(apiRun.requestsPerSecond * batch),
+        apiRequestsPerSecond: Math.round(apiRun.requestsPerSecond),
+        apiP99Ms: apiRun.p99Ms,
+        floorP99Ms: floorRun.p99Ms,
+        ratio: apiRun.requestsPerSecond / floorRun.requestsPerSecond,
+        non2xx: apiRun.non2xx + floorRun.non2xx,
+        errors: apiRun.errors + floorRun.errors,
+      };
+      results.push(row);
+      console.log(
+        `batch ${String(batch).padStart(6)}: raw ${row.rawRowsPerSecond.toLocaleString('en').padStart(12)} rows/s | ` +
+          `JSON floor ${row.floorRowsPerSecond.toLocaleString('en').padStart(10)} rows/s (p99 ${row.floorP99Ms} ms) | ` +
+          `predict ${row.apiRowsPerSecond.toLocaleString('en').padStart(10)} rows/s, ${row.apiRequestsPerSecond} req/s, p99 ${row.apiP99Ms} ms | ` +
+          `${Math.round(row.ratio * 100)}% of floor` +
+          (row.non2xx || row.errors ? ` (non-2xx ${row.non2xx}, errors ${row.errors})` : ''),
+      );
     }
   } finally {
-    await kit.close();
+    for (const server of servers) server.stop();
   }
-  console.table(results);
+  const big = results.find((r) => r.batch === 10_000);
+  if (big) console.log(`${'predict / JSON floor at batch 10 000'.padEnd(60)} ${big.ratio.toFixed(2)}x  (target >= ${TARGET}: ${big.ratio >= TARGET && !big.non2xx ? 'met' : 'MISSED'})`);
+  return results;
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runPredictBench({ seconds: Number(process.env['BENCH_DURATION'] ?? 5) });
+}

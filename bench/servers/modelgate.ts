@@ -1,6 +1,9 @@
 // modelgate as `npm start` runs it, on a fresh embedded database, quiet logs, on a free port.
 // Prints LISTENING <port>, then CREDENTIALS <json> (an access token, an API key, a login) for the
-// scenarios. Answers "ELD" on stdin with the event-loop delay p99 since the last answer.
+// scenarios. With BENCH_PREDICT_CALLERS=N it also registers the demo model and signs in N users
+// (PREDICT <json>: the model id and their access tokens), so a predict bench spreads its calls
+// over N callers as real traffic would, each under predict's own per-caller limits.
+// Answers "ELD" on stdin with the event-loop delay p99 since the last answer.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +12,9 @@ import { createInterface } from 'node:readline';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { startSession } from '../../src/modules/auth/session.service.js';
+import { ensureDemoModel } from '../../src/modules/models/demo-registration.js';
+import { modelRuntimeOf } from '../../src/modules/models/model-runtime.js';
 import { createUser } from '../../src/modules/users/user.service.js';
 import { openRuntime } from '../../src/runtime.js';
 import { listen } from '../../src/server.js';
@@ -45,6 +51,24 @@ const created = await call(
   { authorization: `Bearer ${accessToken}` },
 );
 const apiKey = created.data['createApiKey']!['key'] as string;
+
+const predictCallers = Number(process.env['BENCH_PREDICT_CALLERS'] ?? 0);
+if (predictCallers > 0) {
+  const runtime = modelRuntimeOf(deps);
+  const { model } = await ensureDemoModel({ ...deps, runtime });
+  await runtime.pool.ready();
+  const tokens: string[] = [];
+  for (let i = 0; i < predictCallers; i++) {
+    // Straight into the table and a session: no password, so no argon2 time per caller.
+    const user = await deps.database.db
+      .insertInto('users')
+      .values({ email: `predict-${i}@example.com`, role: 'USER', tier: 'ENTERPRISE', password_hash: null, display_name: null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    tokens.push((await startSession({ deps, log: logger }, user)).accessToken);
+  }
+  process.stdout.write(`PREDICT ${JSON.stringify({ modelId: model.id, tokens })}\n`);
+}
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
