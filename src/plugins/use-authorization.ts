@@ -2,6 +2,7 @@ import { useGenericAuth, type ValidateUserFnParams } from '@envelop/generic-auth
 import type { GraphQLField, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { contractError } from '../errors.js';
+import { withDirectiveVariablesOnly } from './directive-variables-only.js';
 import { decideAccess, type AccessDecision, type FieldPolicy } from '../modules/auth/authz.js';
 import type { Principal, Scope } from '../modules/auth/principal.js';
 import { isScopeEnum, scopeFromEnum } from '../modules/auth/scope-names.js';
@@ -86,13 +87,15 @@ export function useAuthorization(options: AuthorizationOptions = {}): Plugin {
     return contractError(decision.code, decision.reason, { extensions: { field: coordinate } });
   };
 
-  return useGenericAuth<Principal, Record<string, unknown>, 'principal'>({
+  return withDirectiveVariablesOnly(
+    useGenericAuth<Principal, Record<string, unknown>, 'principal'>({
     mode: 'protect-granular',
     contextFieldName: 'principal',
     authDirectiveName: 'auth',
     // The authentication plugin (earlier in the list) has already put the principal in the context.
     resolveUserFn: (context) => (context['principal'] as Principal | undefined) ?? null,
-    validateUser,
-    rejectUnauthenticated: true,
-  }) as Plugin;
+      validateUser,
+      rejectUnauthenticated: true,
+    }) as Plugin,
+  );
 }

@@ -4,7 +4,6 @@ import {
   getNamedType,
   getNullableType,
   getOperationAST,
-  getVariableValues,
   isCompositeType,
   isListType,
   isObjectType,
@@ -19,7 +18,9 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   type SelectionSetNode,
+  type VariableDefinitionNode,
 } from 'graphql';
+import { coerceVariables } from './coerce-variables.js';
 
 /**
  * A static cost estimate after the IBM GraphQL cost specification (ibm.github.io/graphql-specs):
@@ -113,9 +114,8 @@ function cost(
   if (!root) return 0;
   // Variables make the cost depend on the request, not the document alone.
   if (operation.variableDefinitions?.length) dynamic.used = true;
-  const definitions = operation.variableDefinitions ?? [];
-  const coerced = definitions.length ? getVariableValues(input.schema, definitions, input.variables ?? {}) : { coerced: {} };
-  if ('errors' in coerced && coerced.errors) return 0;
+  const coerced = coercedVariables(input, operation.variableDefinitions ?? []);
+  if (!coerced) return 0;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of input.document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
@@ -123,7 +123,7 @@ function cost(
   const walk: Walk = {
     schema: input.schema,
     fragments,
-    variables: coerced.coerced,
+    variables: coerced,
     context: input.context,
     options: { defaultListSize: 10, mutationWeight: 10, ...options },
     actual: data !== undefined,
@@ -136,6 +136,21 @@ function cost(
     dynamic,
   };
   return selectionCost(walk, [operation.selectionSet], root, data, undefined);
+}
+
+// The estimate and the actual cost of one request read the same variables: coerce them once.
+// Keyed by the raw variables object, which the limits plugin passes to both.
+const coercions = new WeakMap<object, { definitions: readonly VariableDefinitionNode[]; coerced: Record<string, unknown> | undefined }>();
+
+/** The operation's variables coerced with its defaults; undefined when they do not coerce. */
+function coercedVariables(input: CostInput, definitions: readonly VariableDefinitionNode[]): Record<string, unknown> | undefined {
+  if (!definitions.length) return {};
+  const raw = input.variables ?? {};
+  const known = coercions.get(raw);
+  if (known && known.definitions === definitions) return known.coerced;
+  const coerced = coerceVariables(input.schema, definitions, raw);
+  coercions.set(raw, { definitions, coerced });
+  return coerced;
 }
 
 interface Collected {
@@ -247,6 +262,9 @@ function fieldCost(walk: Walk, selected: Selected, value: unknown, sized: Sized)
 
   if (walk.actual) {
     if (value === null || value === undefined) return weight;
+    // A list of free leaves (predict's outputs: tens of thousands of numbers) costs nothing
+    // whatever its length: no need to walk it.
+    if (weight === 0 && !childSets.length) return 0;
     const items = isList ? flatten(value) : [value];
     let children = 0;
     if (childSets.length && isCompositeType(named)) {

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { getModelForPrediction, runModel, type ModelServiceDeps } from '../models/model.service.js';
 import type { ModelRow } from '../models/model.table.js';
 import { checkInputs, type FeatureSchema } from './input-validation.js';
+import { argmaxLabels, columnsOf, outputRows } from './output-codec.js';
 import { predictCost } from './prediction-cost.js';
 import {
   findByIdempotencyKey,
@@ -119,10 +120,9 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     const output = await runModel(deps, model, request.inputs, { owner: p.userId, deadlineAt });
     const latencyMs = performance.now() - started;
     const rows = request.inputs.length;
-    const cols = output.dims.length >= 2 ? output.dims.slice(1).reduce((a, b) => a * b, 1) : output.data.length / rows;
-    const outputs: number[][] = [];
-    for (let r = 0; r < rows; r++) outputs.push(Array.from(output.data.subarray(r * cols, (r + 1) * cols), float32Decimal));
-    const labels = model.labels && model.labels.length === cols ? outputs.map((row) => model.labels![argmax(row)]!) : null;
+    const cols = columnsOf(output.dims, output.data.length, rows);
+    const outputs = outputRows(output.data, rows, cols);
+    const labels = argmaxLabels(output.data, rows, cols, model.labels);
 
     const createdAt = new Date(deps.clock.now());
     const stored = {
@@ -142,9 +142,10 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     };
     const inserted = await insertPrediction(db, {
       ...stored,
-      outputs: JSON.stringify(outputs),
+      outputs: output.data,
       output_shape: JSON.stringify(output.dims),
-      labels: JSON.stringify(labels),
+      // Derived from the outputs and the model's labels whenever read back: no need to store them.
+      labels: JSON.stringify(null),
       warnings: JSON.stringify(check.warnings),
       inputs: JSON.stringify(stored.inputs),
     });
@@ -154,20 +155,6 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     if (!winner) throw badRequest('This Idempotency-Key is in use; retry.');
     return replay(winner, model.id, digest);
   });
-}
-
-/**
- * Nine significant digits read back as the same float32 (the model computes in float32); the
- * float64 digits past them are noise that only makes the answer and the stored row longer.
- */
-function float32Decimal(value: number): number {
-  return Number(value.toPrecision(9));
-}
-
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }
 
 /** The caller's own prediction; another user's id is NOT_FOUND exactly like a missing one. */

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, RawBuilder, Selectable } from 'kysely';
 
 type Json<T> = ColumnType<T, string, string>;
 
@@ -7,7 +7,10 @@ export interface PredictionTable {
   user_id: string;
   model_id: string;
   rows: number;
-  outputs: Json<number[][]>;
+  /** Rows stored before the float32 column: outputs as a jsonb array of arrays. */
+  outputs: ColumnType<number[][] | null, string | null | undefined, never>;
+  /** The outputs as little-endian float32 bytes, row after row (see output-codec.ts). */
+  outputs_f32: ColumnType<Uint8Array | null, RawBuilder<Uint8Array> | null | undefined, never>;
   output_shape: Json<number[]>;
   labels: Json<string[] | null>;
   warnings: Json<string[]>;
@@ -21,5 +24,7 @@ export interface PredictionTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
-export type PredictionRow = Selectable<PredictionTable>;
 export type NewPrediction = Insertable<PredictionTable>;
+
+/** A prediction as the service hands it out: outputs decoded, however they were stored. */
+export type PredictionRow = Omit<Selectable<PredictionTable>, 'outputs' | 'outputs_f32'> & { outputs: number[][] };
