@@ -8,6 +8,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    /** Requests sent in turn; setupRequest may change each one before it goes. */
+    requests?: Array<{ method?: string; body?: string | Buffer; headers?: Record<string, string>; setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }>;
   }
   interface Histogram {
     average: number;
@@ -21,6 +23,8 @@ declare module 'autocannon' {
     non2xx: number;
     errors: number;
     timeouts: number;
+    /** Seconds the run lasted. */
+    duration: number;
   }
   function autocannon(options: Options): Promise<Result>;
   export = autocannon;

@@ -1,8 +1,8 @@
 // `npm run bench`: each scenario side by side with its baseline, in one run, on this machine.
 // BENCH_DURATION (seconds per measurement, default 5) trades precision for time.
-import { spawnSync } from 'node:child_process';
 import { runLimitsBench } from './limits.js';
-import { measure, printRatio, printTable, ROOT, startServer, type BenchServer } from './lib.js';
+import { measure, printRatio, printTable, startServer, type BenchServer } from './lib.js';
+import { runPredictBench } from './predict.js';
 
 const durationSeconds = Number(process.env['BENCH_DURATION'] ?? 5);
 const ME = { query: '{ me { id } }' };
@@ -70,8 +70,10 @@ console.log('\n# limits (issue 5): every limit on vs off\n');
 const limitRows = await runLimitsBench({ duration: durationSeconds });
 for (const row of limitRows) if (row.mode !== 'off') verdicts.push([`limits ${row.mode} >= ${row.mode === 'memory' ? 0.85 : 0.7}`, row.ratio >= (row.mode === 'memory' ? 0.85 : 0.7)]);
 
-console.log('\n# predict (issue 6): rows per second by batch size\n');
-spawnSync(process.execPath, ['--import', 'tsx', 'bench/predict.ts'], { cwd: ROOT, stdio: 'inherit' });
+console.log('\n# predict (issue 6): rows per second by batch size, over HTTP, next to a JSON floor\n');
+for (const row of await runPredictBench({ seconds: durationSeconds })) {
+  if (row.batch === 10_000) verdicts.push([`predict batch 10 000 >= 50% of the JSON floor (${row.setup.split(':')[0]})`, row.ratio >= 0.5 && !row.non2xx && !row.errors]);
+}
 
 console.log('\n# summary\n');
 for (const [target, met] of verdicts) console.log(`${met ? 'met   ' : 'MISSED'} ${target}`);

@@ -10,6 +10,7 @@ import { authenticateAccessToken } from './modules/auth/authenticate.js';
 import { authRuntime } from './modules/auth/auth-runtime.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useAuthorization } from './plugins/use-authorization.js';
+import { useBulkNumberArguments } from './plugins/use-bulk-number-arguments.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
 import { useCors } from './plugins/use-cors.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
@@ -122,6 +123,8 @@ export function createApp(deps: AppDeps): App {
         hideLimits: config.production,
         fieldCost: predictCost(),
       }),
+      // Execution takes predict's inputs as checked here rather than coercing number by number.
+      useBulkNumberArguments({ arguments: ['Mutation.predict(inputs:)'] }),
       // Decides at execution from `context.principal`: keep it after authentication's plugin.
       useIntrospectionPolicy({ openToEveryone: config.introspectionForEveryone }),
       config.production && useHideSuggestions(),

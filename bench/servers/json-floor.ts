@@ -2,10 +2,11 @@
 // same GraphQL request body `predict` gets, parses its JSON, runs the model in this process with
 // the code the inference processes run (onnx-runner.mjs, one thread), and serializes outputs and
 // labels. No GraphQL, no auth, no checks, no storage: what `predict` is compared with.
-// Prints LISTENING <port>.
+// Prints LISTENING <port>; answers "CPU" on stdin with its CPU time so far (µs).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 // @ts-expect-error plain JavaScript module without types
 import { infer } from '../../src/modules/models/onnx-runner.mjs';
 
@@ -52,5 +53,10 @@ const server = createServer((request, response) => {
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   if (address && typeof address === 'object') process.stdout.write(`LISTENING ${address.port}\n`);
+});
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'CPU') return;
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`CPU ${user + system}\n`);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));

@@ -3,7 +3,8 @@
 // scenarios. With BENCH_PREDICT_CALLERS=N it also registers the demo model and signs in N users
 // (PREDICT <json>: the model id and their access tokens), so a predict bench spreads its calls
 // over N callers as real traffic would, each under predict's own per-caller limits.
-// Answers "ELD" on stdin with the event-loop delay p99 since the last answer.
+// Answers "ELD" on stdin with the event-loop delay p99 since the last answer, "CPU" with the
+// process's CPU time so far (µs).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,6 +77,10 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() === 'ELD') {
     process.stdout.write(`ELD ${(delay.percentile(99) / 1e6).toFixed(1)}\n`);
     delay.reset();
+  }
+  if (line.trim() === 'CPU') {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`CPU ${user + system}\n`);
   }
 });
 process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);

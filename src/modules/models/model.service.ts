@@ -221,22 +221,20 @@ export interface ModelOutput {
 }
 
 /**
- * Runs a validated batch on the pool. Maps the pool's failures to the contract: a full queue is
+ * Runs a validated batch (`rows` rows of the model's features, row-major) on the pool. Maps the pool's failures to the contract: a full queue is
  * SERVICE_UNAVAILABLE with Retry-After, a deadline is PREDICTION_TIMEOUT, a changed file is
  * refused and logged as `model_tampered`.
  */
 export async function runModel(
   deps: Pick<ModelServiceDeps, 'runtime' | 'logger'>,
   model: ModelRow,
-  rows: readonly (readonly number[])[],
+  data: Float32Array,
+  rows: number,
   schedule: { owner?: string; deadlineAt?: number } = {},
 ): Promise<ModelOutput> {
-  const cols = model.feature_count;
-  const data = new Float32Array(rows.length * cols);
-  rows.forEach((row, r) => data.set(row, r * cols));
   const { artifacts, pool } = deps.runtime;
   try {
-    return await pool.run({ path: artifacts.pathOf(model.sha256), sha256: model.sha256, data, rows: rows.length, cols }, schedule);
+    return await pool.run({ path: artifacts.pathOf(model.sha256), sha256: model.sha256, data, rows, cols: model.feature_count }, schedule);
   } catch (error) {
     if (!(error instanceof InferenceError)) throw error;
     switch (error.code) {

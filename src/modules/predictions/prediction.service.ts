@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { badRequest, badUserInput, forbidden, notFound, rateLimited, unauthenticated } from '../../errors.js';
 import type { Principal } from '../auth/principal.js';
 import { getModelForPrediction, runModel, type ModelServiceDeps } from '../models/model.service.js';
 import type { ModelRow } from '../models/model.table.js';
+import { inputDigest, legacyInputDigest, packRows } from './input-digest.js';
 import { checkInputs, type FeatureSchema } from './input-validation.js';
 import { argmaxLabels, columnsOf, outputRows } from './output-codec.js';
 import { predictCost } from './prediction-cost.js';
@@ -55,15 +55,9 @@ export function featureSchemaOf(model: ModelRow): FeatureSchema {
   };
 }
 
-/** SHA-256 of the model id and the inputs as JSON: what was asked, without keeping it. */
-export function inputDigest(modelId: string, inputs: readonly (readonly number[])[]): string {
-  return createHash('sha256').update(modelId).update('\n').update(JSON.stringify(inputs)).digest('hex');
-}
-
-function replay(existing: PredictionRow, modelId: string, digest: string): PredictResult {
-  if (existing.model_id !== modelId || existing.input_digest !== digest) {
-    throw badRequest('This Idempotency-Key was already used with other inputs.');
-  }
+function replay(existing: PredictionRow, modelId: string, digest: string, inputs: PredictRequest['inputs']): PredictResult {
+  const same = existing.model_id === modelId && (existing.input_digest === digest || existing.input_digest === legacyInputDigest(modelId, inputs));
+  if (!same) throw badRequest('This Idempotency-Key was already used with other inputs.');
   return { prediction: existing, charged: false };
 }
 
@@ -107,19 +101,20 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     throw badUserInput(message, { ...(row !== undefined ? { row } : {}), ...(feature !== undefined ? { feature } : {}) });
   }
 
-  const digest = inputDigest(model.id, request.inputs);
+  const rows = request.inputs.length;
+  const values = packRows(request.inputs, model.feature_count);
+  const digest = inputDigest(model.id, rows, model.feature_count, values);
   const db = deps.database.db;
   if (key !== undefined) {
     const existing = await findByIdempotencyKey(db, p.userId, key);
-    if (existing && deps.clock.now() - existing.created_at.getTime() < IDEMPOTENCY_WINDOW_MS) return replay(existing, model.id, digest);
+    if (existing && deps.clock.now() - existing.created_at.getTime() < IDEMPOTENCY_WINDOW_MS) return replay(existing, model.id, digest, request.inputs);
     if (existing) await releaseIdempotencyKey(db, existing.id);
   }
 
   return withInFlightSlot(deps, p.userId, async () => {
     const started = performance.now();
-    const output = await runModel(deps, model, request.inputs, { owner: p.userId, deadlineAt });
+    const output = await runModel(deps, model, new Float32Array(values), rows, { owner: p.userId, deadlineAt });
     const latencyMs = performance.now() - started;
-    const rows = request.inputs.length;
     const cols = columnsOf(output.dims, output.data.length, rows);
     const outputs = outputRows(output.data, rows, cols);
     const labels = argmaxLabels(output.data, rows, cols, model.labels);
@@ -153,7 +148,7 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     // The same key won a race meanwhile: answer as a repeat would.
     const winner = await findByIdempotencyKey(db, p.userId, key!);
     if (!winner) throw badRequest('This Idempotency-Key is in use; retry.');
-    return replay(winner, model.id, digest);
+    return replay(winner, model.id, digest, request.inputs);
   });
 }
 

@@ -3,6 +3,7 @@ import { internalError } from '../../errors.js';
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { getModelOfPrediction } from '../models/model.service.js';
 import { modelServiceDeps } from '../models/service-deps.js';
+import { bulkArgument } from '../../lib/bulk-arguments.js';
 import { recordPredictCharge } from './predict-charges.js';
 import { encodeCursor, getPrediction, listPredictions, predict } from './prediction.service.js';
 
@@ -20,10 +21,10 @@ export const predictionResolvers: Resolvers = {
     },
   },
   Mutation: {
-    predict: async (_parent, { modelId, inputs }, context: AppContext) => {
+    predict: async (_parent, { modelId, inputs }, context: AppContext, info) => {
       const result = await predict(modelServiceDeps(context), context.principal, {
         modelId,
-        inputs,
+        inputs: bulkArgument(context, info, 'inputs', inputs),
         idempotencyKey: context.request.headers.get('idempotency-key'),
       });
       recordPredictCharge(context, { modelId, cost: result.prediction.cost, charged: result.charged });
