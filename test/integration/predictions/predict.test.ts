@@ -65,7 +65,49 @@ describe.each(DATABASE_KINDS)('predict on %s', (kind) => {
     const [stored] = await storedFor(user.userId);
     expect(stored).toMatchObject({ id: prediction.id, model_id: model.id, rows: 150, output_shape: [150, 3], cost: 150, inputs: null });
     expect(stored!.latency_ms).toBeGreaterThan(0);
-    expect(stored!.input_digest).toBe(createHash('sha256').update(model.id).update('\n').update(JSON.stringify(iris.rows)).digest('hex'));
+    // The digest covers the model, the batch's shape and every value as a little-endian float64.
+    const values = Buffer.alloc(150 * 4 * 8);
+    iris.rows.flat().forEach((v, i) => values.writeDoubleLE(v, i * 8));
+    expect(stored!.input_digest).toBe(createHash('sha256').update(`${model.id}\n150x4\n`).update(values).digest('hex'));
+    // Outputs are stored as float32 bytes, exactly the values answered; labels follow from them.
+    expect(stored!.outputs).toBeNull();
+    expect(stored!.labels).toBeNull();
+    const bytes = Buffer.from(stored!.outputs_f32!);
+    expect(bytes.length).toBe(150 * 3 * 4);
+    expect(Array.from({ length: 450 }, (_, i) => bytes.readFloatLE(i * 4))).toEqual(prediction.outputs.flat());
+    expect(await getPrediction(kit.deps, user, prediction.id)).toEqual(prediction);
+  });
+
+  it('reads and recognises predictions stored before outputs were float32 (jsonb outputs and labels, JSON digest)', async () => {
+    const user = await kit.principal('USER');
+    const inputs = [[5.1, 3.5, 1.4, 0.2]];
+    const legacyDigest = createHash('sha256').update(model.id).update('\n').update(JSON.stringify(inputs)).digest('hex');
+    const { id } = await kit.database.db
+      .insertInto('predictions')
+      .values({
+        user_id: user.userId,
+        model_id: model.id,
+        rows: 1,
+        outputs: JSON.stringify([[0.912345678, 0.08, 0.007654322]]),
+        output_shape: JSON.stringify([1, 3]),
+        labels: JSON.stringify(['setosa']),
+        warnings: JSON.stringify([]),
+        cost: 1,
+        latency_ms: 1.5,
+        input_digest: legacyDigest,
+        inputs: JSON.stringify(null),
+        idempotency_key: 'from-before',
+        created_at: new Date(kit.clock.now()),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const read = await getPrediction(kit.deps, user, id);
+    expect(read).toMatchObject({ id, outputs: [[0.912345678, 0.08, 0.007654322]], labels: ['setosa'], output_shape: [1, 3], cost: 1 });
+    expect((await listPredictions(kit.deps, user, 5)).rows).toEqual([read]);
+    // A repeat with the key and the same inputs is recognised by the old digest: not charged again.
+    const again = await predict(kit.deps, user, { modelId: model.id, inputs, idempotencyKey: 'from-before' });
+    expect(again).toEqual({ prediction: read, charged: false });
+    expect(await failure(predict(kit.deps, user, { modelId: model.id, inputs: [[5.1, 3.5, 1.4, 0.3]], idempotencyKey: 'from-before' }))).toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it.each([
