@@ -116,24 +116,19 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     const output = await runModel(deps, model, new Float32Array(values), rows, { owner: p.userId, deadlineAt });
     const latencyMs = performance.now() - started;
     const cols = columnsOf(output.dims, output.data.length, rows);
-    const outputs = outputRows(output.data, rows, cols);
-    const labels = argmaxLabels(output.data, rows, cols, model.labels);
 
-    const createdAt = new Date(deps.clock.now());
     const stored = {
       user_id: p.userId,
       model_id: model.id,
       rows,
-      outputs,
       output_shape: output.dims,
-      labels,
       warnings: check.warnings,
       cost: predictCost(rows, model.cost_weight),
       latency_ms: latencyMs,
       input_digest: digest,
       inputs: model.store_inputs ? request.inputs.map((row) => [...row]) : null,
       idempotency_key: key ?? null,
-      created_at: createdAt,
+      created_at: new Date(deps.clock.now()),
     };
     const inserted = await insertPrediction(db, {
       ...stored,
@@ -144,7 +139,11 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
       warnings: JSON.stringify(check.warnings),
       inputs: JSON.stringify(stored.inputs),
     });
-    if (inserted) return { prediction: { ...stored, id: inserted.id }, charged: true };
+    // The answer's rows are made last, so they live only until the response is written.
+    if (inserted) {
+      const answer = { outputs: outputRows(output.data, rows, cols), labels: argmaxLabels(output.data, rows, cols, model.labels) };
+      return { prediction: { ...stored, ...answer, id: inserted.id }, charged: true };
+    }
     // The same key won a race meanwhile: answer as a repeat would.
     const winner = await findByIdempotencyKey(db, p.userId, key!);
     if (!winner) throw badRequest('This Idempotency-Key is in use; retry.');
