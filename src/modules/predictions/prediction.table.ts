@@ -12,11 +12,12 @@ export interface PredictionTable {
   /** The outputs as little-endian float32 bytes, row after row (see output-codec.ts). */
   outputs_f32: ColumnType<Uint8Array | null, RawBuilder<Uint8Array> | null | undefined, never>;
   output_shape: Json<number[]>;
+  /** Rows stored before the float32 column only; newer rows' labels follow from the outputs. */
   labels: Json<string[] | null>;
   warnings: Json<string[]>;
   cost: number;
   latency_ms: number;
-  /** SHA-256 of the canonical JSON of the inputs: proves what was asked without keeping it. */
+  /** SHA-256 of the model, batch shape and input values (input-digest.ts): proves what was asked without keeping it. */
   input_digest: string;
   /** The raw inputs, only for models that opt in (store_inputs). */
   inputs: Json<number[][] | null>;
