@@ -25,6 +25,9 @@ function isListType(type: TypeNode): boolean {
 
 /** The variables with every list-typed one that no @skip/@include reads replaced by []. */
 function directiveView(document: DocumentNode, variables: Record<string, unknown>): Record<string, unknown> | undefined {
+  let lists = false;
+  for (const key in variables) if (Array.isArray(variables[key]) && (variables[key] as unknown[]).length) lists = true;
+  if (!lists) return undefined;
   const needed = variablesInDirectives(document);
   let view: Record<string, unknown> | undefined;
   for (const definition of document.definitions) {

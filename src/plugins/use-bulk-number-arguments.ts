@@ -22,10 +22,12 @@ export function useBulkNumberArguments(options: { arguments: readonly string[] }
 
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
+      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      // Most requests send no list at all: nothing to look at in the document then.
+      if (!hasList(variables)) return;
       let eligible = eligibleByDocument.get(args.document);
       if (!eligible) eligibleByDocument.set(args.document, (eligible = eligibleVariables(args.schema, args.document, allowed)));
       if (!eligible.size) return;
-      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
       const operation = args.document.definitions.find(
         (d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && (args.operationName == null || d.name?.value === args.operationName),
       );
@@ -45,6 +47,11 @@ export function useBulkNumberArguments(options: { arguments: readonly string[] }
       setExecuteFn((executionArgs) => executeFn({ ...executionArgs, variableValues: emptied }));
     },
   };
+}
+
+function hasList(variables: Record<string, unknown>): boolean {
+  for (const key in variables) if (Array.isArray(variables[key])) return true;
+  return false;
 }
 
 /** Variables whose every use is the direct value of an allowed `Type.field(argument:)`. */
