@@ -20,7 +20,9 @@ export interface BenchServer {
  */
 export function startServer(script: string, env: Record<string, string> = {}, waitFor: string[] = []): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
+    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'development', ...env },
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -101,6 +103,10 @@ export async function measure(scenario: Scenario, warmUp = true): Promise<Measur
   };
 }
 
+function failed(measured: Measured): boolean {
+  return measured.non2xx > 0 || measured.errors > 0;
+}
+
 export function printTable(rows: Measured[]): void {
   const lines = rows.map(
     (r) =>
@@ -112,6 +118,11 @@ export function printTable(rows: Measured[]): void {
 
 export function printRatio(label: string, numerator: Measured, denominator: Measured, target?: number): boolean {
   const ratio = numerator.requestsPerSecond / denominator.requestsPerSecond;
+  // A side that answered anything but 2xx measured something else (a refusal is cheap): no verdict.
+  if (failed(numerator) || failed(denominator)) {
+    console.log(`${label.padEnd(60)} ${ratio.toFixed(2)}x  (INVALID: a side answered non-2xx or failed)`);
+    return false;
+  }
   const verdict = target === undefined ? '' : ratio >= target ? `  (target >= ${target}: met)` : `  (target >= ${target}: MISSED)`;
   console.log(`${label.padEnd(60)} ${ratio.toFixed(2)}x${verdict}`);
   return target === undefined || ratio >= target;

@@ -24,7 +24,7 @@ const config = loadConfig({
 const logger = createLogger({ level: config.logLevel });
 const deps = await openRuntime(config, logger);
 const app = createApp(deps);
-const running = await listen(app, { config, logger, port: 0 });
+const running = await listen(app, { config, logger, port: 0, maxRequestsPerSocket: 0 });
 
 const email = 'load-tester@example.com';
 const password = 'benchmark harbor violet 7731';
