@@ -2,6 +2,7 @@ import { useGenericAuth, type ValidateUserFnParams } from '@envelop/generic-auth
 import type { GraphQLField, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { contractError } from '../errors.js';
+import { rememberAllowedDecisions } from './authorization-decision-cache.js';
 import { decideAccess, type AccessDecision, type FieldPolicy } from '../modules/auth/authz.js';
 import type { Principal, Scope } from '../modules/auth/principal.js';
 import { isScopeEnum, scopeFromEnum } from '../modules/auth/scope-names.js';
@@ -86,7 +87,7 @@ export function useAuthorization(options: AuthorizationOptions = {}): Plugin {
     return contractError(decision.code, decision.reason, { extensions: { field: coordinate } });
   };
 
-  return useGenericAuth<Principal, Record<string, unknown>, 'principal'>({
+  const genericAuth = useGenericAuth<Principal, Record<string, unknown>, 'principal'>({
     mode: 'protect-granular',
     contextFieldName: 'principal',
     authDirectiveName: 'auth',
@@ -95,4 +96,12 @@ export function useAuthorization(options: AuthorizationOptions = {}): Plugin {
     validateUser,
     rejectUnauthenticated: true,
   }) as Plugin;
+  // generic-auth enforces through the extended-validation plugin it adds; that one is wrapped so an
+  // allowed decision is reused (see authorization-decision-cache.ts).
+  return {
+    ...genericAuth,
+    onPluginInit(payload) {
+      return genericAuth.onPluginInit?.({ ...payload, addPlugin: (plugin) => payload.addPlugin(rememberAllowedDecisions(plugin)) });
+    },
+  };
 }
