@@ -2,22 +2,26 @@
 // BENCH_DURATION (seconds per measurement, default 5) trades precision for time.
 import { spawnSync } from 'node:child_process';
 import { runLimitsBench } from './limits.js';
+import { runLoginLoad } from './login-load.js';
 import { measure, printRatio, printTable, ROOT, startServer, type BenchServer } from './lib.js';
 
 const durationSeconds = Number(process.env['BENCH_DURATION'] ?? 5);
+// BENCH_ONLY=auth,limits,predict runs some sections (default: all).
+const only = (process.env['BENCH_ONLY'] ?? '').split(',').filter(Boolean);
+const wants = (section: string) => only.length === 0 || only.includes(section);
 const ME = { query: '{ me { id } }' };
 const TYPENAME = { query: '{ __typename }' };
 const verdicts: Array<[string, boolean]> = [];
 
 const servers: BenchServer[] = [];
-try {
+if (wants('auth')) try {
   const yoga = await startServer('bench/servers/yoga-hello.ts');
   servers.push(yoga);
   const modelgate = await startServer('bench/servers/modelgate.ts', {}, ['CREDENTIALS']);
   servers.push(modelgate);
   const peer = await startServer('bench/peers/apollo-shield.ts', {}, ['TOKEN']);
   servers.push(peer);
-  const credentials = JSON.parse(modelgate.lines['CREDENTIALS']!) as { accessToken: string; apiKey: string; email: string; password: string };
+  const credentials = JSON.parse(modelgate.lines['CREDENTIALS']!) as { accessToken: string; apiKey: string; email: string; password: string; loginEmails: string[] };
   const bearer = { authorization: `Bearer ${credentials.accessToken}` };
 
   console.log('\n# foundation: modelgate vs a bare graphql-yoga\n');
@@ -43,13 +47,9 @@ try {
   await modelgate.ask('ELD');
   const quiet = await measure({ name: 'me p99, no login load', url: modelgate.url, body: ME, headers: bearer, connections: 10, durationSeconds }, false);
   const quietDelay = await modelgate.ask('ELD');
-  const loginBody = {
-    query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
-    variables: { e: credentials.email, p: credentials.password },
-  };
   const [busy, logins] = await Promise.all([
     measure({ name: 'me p99, during login load', url: modelgate.url, body: ME, headers: bearer, connections: 10, durationSeconds }, false),
-    measure({ name: 'login (50 clients)', url: modelgate.url, body: loginBody, connections: 50, durationSeconds }, false),
+    runLoginLoad({ url: modelgate.url, emails: credentials.loginEmails, password: credentials.password, durationSeconds }),
   ]);
   const busyDelay = await modelgate.ask('ELD');
   printTable([quiet, busy, logins]);
@@ -66,12 +66,16 @@ try {
   for (const server of servers) server.stop();
 }
 
-console.log('\n# limits (issue 5): every limit on vs off\n');
-const limitRows = await runLimitsBench({ duration: durationSeconds });
-for (const row of limitRows) if (row.mode !== 'off') verdicts.push([`limits ${row.mode} >= ${row.mode === 'memory' ? 0.85 : 0.7}`, row.ratio >= (row.mode === 'memory' ? 0.85 : 0.7)]);
+if (wants('limits')) {
+  console.log('\n# limits (issue 5): every limit on vs off\n');
+  const limitRows = await runLimitsBench({ duration: durationSeconds });
+  for (const row of limitRows) if (row.mode !== 'off') verdicts.push([`limits ${row.mode} >= ${row.mode === 'memory' ? 0.85 : 0.7}`, row.ratio >= (row.mode === 'memory' ? 0.85 : 0.7)]);
+}
 
-console.log('\n# predict (issue 6): rows per second by batch size\n');
-spawnSync(process.execPath, ['--import', 'tsx', 'bench/predict.ts'], { cwd: ROOT, stdio: 'inherit' });
+if (wants('predict')) {
+  console.log('\n# predict (issue 6): rows per second by batch size\n');
+  spawnSync(process.execPath, ['--import', 'tsx', 'bench/predict.ts'], { cwd: ROOT, stdio: 'inherit' });
+}
 
 console.log('\n# summary\n');
 for (const [target, met] of verdicts) console.log(`${met ? 'met   ' : 'MISSED'} ${target}`);

@@ -29,6 +29,9 @@ const running = await listen(app, { config, logger, port: 0, maxRequestsPerSocke
 const email = 'load-tester@example.com';
 const password = 'benchmark harbor violet 7731';
 await createUser(deps, { email, password, role: 'ADMIN', tier: 'ENTERPRISE' });
+// The login-load scenario signs in as these, one client each.
+const loginEmails = Array.from({ length: 50 }, (_, i) => `login-load-${i}@example.com`);
+await Promise.all(loginEmails.map((address) => createUser(deps, { email: address, password, role: 'USER', tier: 'ENTERPRISE' })));
 const call = async (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
   const response = await fetch(`${running.url}/graphql`, {
     method: 'POST',
@@ -55,6 +58,6 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
 });
 process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
-process.stdout.write(`CREDENTIALS ${JSON.stringify({ accessToken, apiKey, email, password })}\n`);
+process.stdout.write(`CREDENTIALS ${JSON.stringify({ accessToken, apiKey, email, password, loginEmails })}\n`);
 // A clean exit on a signal, so `node --cpu-prof` writes its profile.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
