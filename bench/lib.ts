@@ -103,6 +103,35 @@ export async function measure(scenario: Scenario, warmUp = true): Promise<Measur
   };
 }
 
+/**
+ * Measures several scenarios in alternating one-second rounds, so that load drifting on a shared
+ * machine is charged to all of them alike instead of to whichever ran last. Requests/s is the
+ * total over all rounds; p99 is the median of the rounds' p99s.
+ */
+export async function measureInterleaved(scenarios: Scenario[], durationSeconds: number): Promise<Measured[]> {
+  for (const scenario of scenarios) await measure({ ...scenario, durationSeconds: 1 }, false); // warm-up
+  const rounds = Math.max(2, Math.round(durationSeconds));
+  const totals = scenarios.map((scenario) => ({ name: scenario.name, requests: 0, seconds: 0, p99s: [] as number[], non2xx: 0, errors: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, scenario] of scenarios.entries()) {
+      const result = await measure({ ...scenario, durationSeconds: 1 }, false);
+      const total = totals[i]!;
+      total.requests += result.requestsPerSecond;
+      total.seconds += 1;
+      total.p99s.push(result.p99Ms);
+      total.non2xx += result.non2xx;
+      total.errors += result.errors;
+    }
+  }
+  return totals.map((total) => ({
+    name: total.name,
+    requestsPerSecond: total.requests / total.seconds,
+    p99Ms: total.p99s.sort((a, b) => a - b)[Math.floor(total.p99s.length / 2)]!,
+    non2xx: total.non2xx,
+    errors: total.errors,
+  }));
+}
+
 function failed(measured: Measured): boolean {
   return measured.non2xx > 0 || measured.errors > 0;
 }

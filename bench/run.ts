@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { runLimitsBench } from './limits.js';
 import { runLoginLoad } from './login-load.js';
-import { measure, printRatio, printTable, ROOT, startServer, type BenchServer } from './lib.js';
+import { measure, measureInterleaved, printRatio, printTable, ROOT, startServer, type BenchServer, type Measured } from './lib.js';
 
 const durationSeconds = Number(process.env['BENCH_DURATION'] ?? 5);
 // BENCH_ONLY=auth,limits,predict runs some sections (default: all).
@@ -21,27 +21,36 @@ if (wants('auth')) try {
   servers.push(modelgate);
   const peer = await startServer('bench/peers/apollo-shield.ts', {}, ['TOKEN']);
   servers.push(peer);
-  const credentials = JSON.parse(modelgate.lines['CREDENTIALS']!) as { accessToken: string; apiKey: string; email: string; password: string; loginEmails: string[] };
+  const credentials = JSON.parse(modelgate.lines['CREDENTIALS']!) as { accessToken: string; apiKey: string; email: string; password: string; loginEmails: string[]; listToken: string };
   const bearer = { authorization: `Bearer ${credentials.accessToken}` };
 
-  console.log('\n# foundation: modelgate vs a bare graphql-yoga\n');
-  const bare = await measure({ name: 'bare yoga { hello }', url: yoga.url, body: { query: '{ hello }' }, durationSeconds });
-  const publicQuery = await measure({ name: 'modelgate { __typename } (public)', url: modelgate.url, body: TYPENAME, durationSeconds });
-  printTable([bare, publicQuery]);
-  printRatio('modelgate / bare yoga', publicQuery, bare);
-
-  console.log('\n# sign-in (issue 3): an authenticated { me { id } } with an access token\n');
-  const withToken = await measure({ name: 'modelgate { me { id } } bearer token', url: modelgate.url, body: ME, headers: bearer, durationSeconds });
-  const peerMe = await measure({
-    name: 'Apollo Server 5 + graphql-shield { me { id } }',
-    url: peer.url,
-    body: ME,
-    headers: { authorization: `Bearer ${peer.lines['TOKEN']}` },
+  console.log('\n# foundation, sign-in (issue 3), API keys (issue 4): measured side by side in alternating 1 s rounds\n');
+  const [bare, publicQuery, withToken, withKey, peerMe] = await measureInterleaved(
+    [
+      { name: 'bare yoga { hello }', url: yoga.url, body: { query: '{ hello }' } },
+      { name: 'modelgate { __typename } (public)', url: modelgate.url, body: TYPENAME },
+      { name: 'modelgate { me { id } } bearer token', url: modelgate.url, body: ME, headers: bearer },
+      { name: 'modelgate { me { id } } API key', url: modelgate.url, body: ME, headers: { 'x-api-key': credentials.apiKey } },
+      { name: 'Apollo Server 5 + graphql-shield { me { id } }', url: peer.url, body: ME, headers: { authorization: `Bearer ${peer.lines['TOKEN']}` } },
+    ],
     durationSeconds,
-  });
-  printTable([withToken, peerMe]);
+  ) as [Measured, Measured, Measured, Measured, Measured];
+  printTable([bare, publicQuery, withToken, withKey, peerMe]);
+  printRatio('modelgate / bare yoga', publicQuery, bare);
   verdicts.push(['token me / public __typename >= 0.85', printRatio('token me / public __typename', withToken, publicQuery, 0.85)]);
   verdicts.push(['token me / peer >= 1.0', printRatio('modelgate token me / Apollo+shield me', withToken, peerMe, 1.0)]);
+  verdicts.push(['key me / public __typename >= 0.85', printRatio('key me / public __typename', withKey, publicQuery, 0.85)]);
+
+  console.log('\n# issue 4: a 1 000-item list; directives are checked once per document, not per item\n');
+  const list = await measure({
+    name: '{ apiKeys { id name prefix last4 scopes createdAt } } (1 000 items)',
+    url: modelgate.url,
+    body: { query: '{ apiKeys { id name prefix last4 scopes createdAt } }' },
+    headers: { authorization: `Bearer ${credentials.listToken}` },
+    durationSeconds,
+  });
+  printTable([list]);
+  console.log(`${'items served per second'.padEnd(60)} ${(list.requestsPerSecond * 1000).toFixed(0)}`);
 
   console.log('\n# logins must not starve everyone else: 50 clients logging in continuously\n');
   await modelgate.ask('ELD');
@@ -58,10 +67,6 @@ if (wants('auth')) try {
   console.log(`${'me p99 during logins / without'.padEnd(60)} ${p99Ratio.toFixed(2)}x  (target <= 2: ${p99Ratio <= 2 ? 'met' : 'MISSED'})`);
   verdicts.push(['me p99 under login load <= 2x', p99Ratio <= 2]);
 
-  console.log('\n# API keys (issue 4): { me { id } } with an API key\n');
-  const withKey = await measure({ name: 'modelgate { me { id } } API key', url: modelgate.url, body: ME, headers: { 'x-api-key': credentials.apiKey }, durationSeconds });
-  printTable([withKey]);
-  verdicts.push(['key me / public __typename >= 0.85', printRatio('key me / public __typename', withKey, publicQuery, 0.85)]);
 } finally {
   for (const server of servers) server.stop();
 }

@@ -1,6 +1,7 @@
 // modelgate as `npm start` runs it, on a fresh embedded database, quiet logs, on a free port.
 // Prints LISTENING <port>, then CREDENTIALS <json> (an access token, an API key, a login) for the
 // scenarios. Answers "ELD" on stdin with the event-loop delay p99 since the last answer.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,30 @@ const created = await call(
 );
 const apiKey = created.data['createApiKey']!['key'] as string;
 
+// The list scenario of issue 4: a user owning 1 000 keys lists them (rows written directly: the
+// API caps live keys per user, and minting 1 000 through it would take the bench minutes).
+const listOwner = 'list-owner@example.com';
+await createUser(deps, { email: listOwner, password, role: 'USER', tier: 'ENTERPRISE' });
+const listLogin = await call('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { id } } }', { e: listOwner, p: password });
+const listToken = listLogin.data['login']!['accessToken'] as string;
+const listOwnerId = (listLogin.data['login']!['user'] as { id: string }).id;
+await deps.database.db
+  .insertInto('api_keys')
+  .values(
+    Array.from({ length: 1000 }, (_, i) => ({
+      user_id: listOwnerId,
+      name: `bench key ${i}`,
+      key_hash: randomBytes(32).toString('hex'),
+      prefix: 'mg_live_abcd',
+      last4: String(1000 + i).slice(-4),
+      environment: 'LIVE' as const,
+      scopes: ['models:read' as const],
+      created_at: new Date(),
+      expires_at: null,
+    })),
+  )
+  .execute();
+
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 createInterface({ input: process.stdin }).on('line', (line) => {
@@ -58,6 +83,6 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
 });
 process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
-process.stdout.write(`CREDENTIALS ${JSON.stringify({ accessToken, apiKey, email, password, loginEmails })}\n`);
+process.stdout.write(`CREDENTIALS ${JSON.stringify({ accessToken, apiKey, email, password, loginEmails, listToken })}\n`);
 // A clean exit on a signal, so `node --cpu-prof` writes its profile.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
