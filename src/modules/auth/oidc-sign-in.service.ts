@@ -145,7 +145,7 @@ export async function finishOidcSignIn(
   } catch (error) {
     const failure = error instanceof OidcError ? error.failure : 'invalid_response';
     const mapped: SignInFailure = failure === 'unavailable' ? 'provider_unavailable' : failure === 'code_refused' ? 'invalid_response' : failure;
-    return refuse(mapped, { reason: (error as Error).message, cause: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : undefined });
+    return refuse(mapped, { reason: causeChain(error) });
   }
   if (!identity.email || !identity.emailVerified) return refuse('email_not_verified');
 
@@ -185,6 +185,13 @@ export async function completeOidcSignIn(ctx: ServiceContext, code: string): Pro
   const issued = await startSession(ctx, user);
   await recordSecurityEvent(ctx, { event: 'login_succeeded', userId: user.id, details: { method: 'oidc' } });
   return issued;
+}
+
+/** "outer: inner: innermost" — openid-client's top message is generic; the claim is named deeper. */
+function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error && parts.length < 5; e = e.cause) parts.push(e.message);
+  return parts.join(': ');
 }
 
 function sameHash(a: string, b: string): boolean {
