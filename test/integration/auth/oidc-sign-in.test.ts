@@ -30,7 +30,7 @@ describe('sign in with an OpenID Connect provider', () => {
   let t: TestApp;
   const email = (name: string) => `${name}-${randomBytes(4).toString('hex')}@example.com`;
 
-  const browser = () => new HeadlessBrowser({ [PUBLIC_URL]: (url, init) => t.app.fetch(url, init) });
+  const browser = () => new HeadlessBrowser({ [PUBLIC_URL]: async (url, init) => t.app.fetch(url, init) });
 
   /** /start in `b`; returns where modelgate sent the browser. */
   const start = async (b: HeadlessBrowser) => {
