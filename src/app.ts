@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): App {
           providers: config.oidcProviders.map((p) => p.name),
           secureCookie: config.publicUrl.startsWith('https:'),
           cookieMaxAgeSeconds: SIGN_IN_TTL_SECONDS,
-          start: (provider, request, serverContext) => startOidcSignIn(serviceContext(request, serverContext), provider),
+          start: (provider, request, serverContext) => startOidcSignIn({ ...serviceContext(request, serverContext), limits }, provider),
           callback: (provider, params, cookie, request, serverContext) =>
             finishOidcSignIn(serviceContext(request, serverContext), provider, params, cookie),
           onError: (error, request) => requestScope(request, logger).log.error({ err: error }, 'OIDC sign-in step failed'),

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AppDeps } from '../../context.js';
+import type { LimitStore } from '../../lib/limits/limit-store.js';
 import { unauthenticated } from '../../errors.js';
 import { findUserById } from '../users/user.repository.js';
 import { userForOidcSignIn } from './external-identity.service.js';
@@ -36,7 +37,8 @@ export type SignInFailure =
   | 'invalid_response'
   | 'email_not_verified'
   | 'access_denied'
-  | 'provider_unavailable';
+  | 'provider_unavailable'
+  | 'rate_limited';
 
 const FAILURE_TEXT: Readonly<Record<SignInFailure, string>> = {
   invalid_state: 'This sign-in link is unknown, expired, already used, or was started in another browser. Start again.',
@@ -45,7 +47,11 @@ const FAILURE_TEXT: Readonly<Record<SignInFailure, string>> = {
   email_not_verified: 'The identity provider has not verified your email address.',
   access_denied: 'This account cannot sign in.',
   provider_unavailable: 'The identity provider cannot be reached; try again shortly.',
+  rate_limited: 'Too many sign-ins started from this address; try again later.',
 };
+
+/** Sign-ins one client address may start: each one writes a row, so anonymous callers are bounded. */
+export const STARTS_PER_ADDRESS = { limit: 30, windowMs: 10 * 60_000 } as const;
 
 /** What an endpoint answers: a redirect, maybe setting the browser-binding cookie. */
 export interface SignInRedirect {
@@ -88,9 +94,13 @@ const failed = (deps: AppDeps, failure: SignInFailure): SignInRedirect => ({
 });
 
 /** GET /auth/oidc/<name>/start. */
-export async function startOidcSignIn(ctx: ServiceContext, provider: string): Promise<SignInRedirect> {
+export async function startOidcSignIn(ctx: ServiceContext & { limits: LimitStore }, provider: string): Promise<SignInRedirect> {
   const { deps } = ctx;
   const party = relyingParties(deps).get(provider)!;
+  const { allowed } = await ctx.limits.consume([
+    { key: `oidc-start:addr:${ctx.clientAddress ?? 'unknown'}`, amount: 1, ...STARTS_PER_ADDRESS },
+  ]);
+  if (!allowed) return failed(deps, 'rate_limited');
   let started;
   try {
     started = await party.start();

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { createUserAndLogin } from '../../helpers/auth.js';
 import { HeadlessBrowser, TestOidcProvider } from '../../helpers/oidc-provider.js';
@@ -68,12 +70,18 @@ describe('sign in with an OpenID Connect provider', () => {
 
   beforeAll(async () => {
     await provider.start({ clientId: 'modelgate', clientSecret: 'provider-secret-0123456789', redirectUri: CALLBACK });
+    // A port that was just free: nothing answers there, like a provider that is down.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const downIssuer = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
     t = await createTestApp({
       env: {
         PUBLIC_URL,
         OIDC_POST_LOGIN_URL: POST_LOGIN,
         OIDC_PROVIDERS: JSON.stringify([
           { name: 'test-idp', issuer: provider.issuer, clientId: 'modelgate', clientSecret: 'provider-secret-0123456789' },
+          { name: 'down-idp', issuer: downIssuer, clientId: 'modelgate', clientSecret: 'whatever-secret' },
         ]),
       },
     });
@@ -226,5 +234,29 @@ describe('sign in with an OpenID Connect provider', () => {
 
     const unknown = await t.app.fetch(`${PUBLIC_URL}/auth/oidc/nope/start`);
     expect(unknown.status).toBe(404);
+  });
+
+  it('bounds the sign-ins one address may start (each writes a row)', async () => {
+    const startFrom = async (address: string) => {
+      const response = await t.app.fetch(START, {}, { remoteAddress: address });
+      return new URL(response.headers.get('location')!);
+    };
+    for (let i = 0; i < 30; i++) expect((await startFrom('203.0.113.9')).origin).toBe(provider.issuer);
+    const refused = await startFrom('203.0.113.9');
+    expect(`${refused.origin}${refused.pathname}`).toBe(POST_LOGIN);
+    expect(refused.searchParams.get('error')).toBe('rate_limited');
+    // Another address is unaffected.
+    expect((await startFrom('203.0.113.10')).origin).toBe(provider.issuer);
+  });
+
+  it('sends the browser back with provider_unavailable when discovery fails, and nothing is stored', async () => {
+    const before = await t.deps.database.db.selectFrom('oidc_sign_in_states').select('state_hash').execute();
+    const response = await browser().request(`${PUBLIC_URL}/auth/oidc/down-idp/start`);
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(POST_LOGIN);
+    expect(location.searchParams.get('error')).toBe('provider_unavailable');
+    const after = await t.deps.database.db.selectFrom('oidc_sign_in_states').select('state_hash').execute();
+    expect(after.length).toBeLessThanOrEqual(before.length);
   });
 });
