@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
+import { closeServer } from './close-server.js';
 
 /** An account at the test provider: its login name is its `sub`. */
 export interface TestAccount {
@@ -73,9 +74,7 @@ export class TestOidcProvider {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }
 
