@@ -23,7 +23,8 @@ export interface ClientServer {
 /** A listening modelgate with the demo model registered, for clients that talk HTTP to it. */
 export async function startClientServer(env: Environment = {}): Promise<ClientServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'modelgate-clients-'));
-  const server = await startTestServer({ env: { DATA_DIR: dataDir, ...env }, ...(TEST_REDIS_URL ? { redisUrl: TEST_REDIS_URL } : {}) });
+  // One inference process: these tests predict a few rows, and the suite runs beside them.
+  const server = await startTestServer({ env: { DATA_DIR: dataDir, INFERENCE_PROCESSES: '1', ...env }, ...(TEST_REDIS_URL ? { redisUrl: TEST_REDIS_URL } : {}) });
   const iris = (await ensureDemoModel({ ...server.deps, runtime: modelRuntimeOf(server.deps) })).model;
   let users = 0;
   return {
