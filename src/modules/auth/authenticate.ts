@@ -15,11 +15,13 @@ const INVALID_TOKEN = 'Invalid or expired access token.';
  */
 export async function authenticateAccessToken(deps: AppDeps, token: string): Promise<Principal> {
   const runtime = authRuntime(deps);
-  try {
-    await runtime.revocations.ready();
-  } catch {
-    // Without the revocation list no token can be trusted; the database is the likely cause.
-    throw serviceUnavailable('Sign-in state is unavailable; try again shortly.');
+  if (!runtime.revocations.loaded) {
+    try {
+      await runtime.revocations.ready();
+    } catch {
+      // Without the revocation list no token can be trusted; the database is the likely cause.
+      throw serviceUnavailable('Sign-in state is unavailable; try again shortly.');
+    }
   }
   const now = deps.clock.now();
   let principal = runtime.verifiedTokens.get(token, now);
