@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'src/generated/', 'coverage/', 'bench/peers/node_modules/'] },
+  { ignores: ['node_modules/', 'data/', 'src/generated/', 'examples/client/generated/', 'coverage/', 'bench/peers/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -20,11 +20,9 @@ export interface BenchServer {
  */
 export function startServer(script: string, env: Record<string, string> = {}, waitFor: string[] = []): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
-    // BENCH_PROFILE_DIR=dir: every server writes a CPU profile there when it stops (open it in
-    // Chrome DevTools or speedscope) to see where a scenario's time goes.
-    const profileDir = process.env['BENCH_PROFILE_DIR'];
-    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, script)], {
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
+    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'development', ...env },
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -105,6 +103,39 @@ export async function measure(scenario: Scenario, warmUp = true): Promise<Measur
   };
 }
 
+/**
+ * Measures several scenarios in alternating one-second rounds, so that load drifting on a shared
+ * machine is charged to all of them alike instead of to whichever ran last. Requests/s is the
+ * total over all rounds; p99 is the median of the rounds' p99s.
+ */
+export async function measureInterleaved(scenarios: Scenario[], durationSeconds: number): Promise<Measured[]> {
+  for (const scenario of scenarios) await measure({ ...scenario, durationSeconds: 1 }, false); // warm-up
+  const rounds = Math.max(2, Math.round(durationSeconds));
+  const totals = scenarios.map((scenario) => ({ name: scenario.name, requests: 0, seconds: 0, p99s: [] as number[], non2xx: 0, errors: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, scenario] of scenarios.entries()) {
+      const result = await measure({ ...scenario, durationSeconds: 1 }, false);
+      const total = totals[i]!;
+      total.requests += result.requestsPerSecond;
+      total.seconds += 1;
+      total.p99s.push(result.p99Ms);
+      total.non2xx += result.non2xx;
+      total.errors += result.errors;
+    }
+  }
+  return totals.map((total) => ({
+    name: total.name,
+    requestsPerSecond: total.requests / total.seconds,
+    p99Ms: total.p99s.sort((a, b) => a - b)[Math.floor(total.p99s.length / 2)]!,
+    non2xx: total.non2xx,
+    errors: total.errors,
+  }));
+}
+
+function failed(measured: Measured): boolean {
+  return measured.non2xx > 0 || measured.errors > 0;
+}
+
 export function printTable(rows: Measured[]): void {
   const lines = rows.map(
     (r) =>
@@ -116,6 +147,11 @@ export function printTable(rows: Measured[]): void {
 
 export function printRatio(label: string, numerator: Measured, denominator: Measured, target?: number): boolean {
   const ratio = numerator.requestsPerSecond / denominator.requestsPerSecond;
+  // A side that answered anything but 2xx measured something else (a refusal is cheap): no verdict.
+  if (failed(numerator) || failed(denominator)) {
+    console.log(`${label.padEnd(60)} ${ratio.toFixed(2)}x  (INVALID: a side answered non-2xx or failed)`);
+    return false;
+  }
   const verdict = target === undefined ? '' : ratio >= target ? `  (target >= ${target}: met)` : `  (target >= ${target}: MISSED)`;
   console.log(`${label.padEnd(60)} ${ratio.toFixed(2)}x${verdict}`);
   return target === undefined || ratio >= target;

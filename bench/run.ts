@@ -1,55 +1,64 @@
 // `npm run bench`: each scenario side by side with its baseline, in one run, on this machine.
 // BENCH_DURATION (seconds per measurement, default 5) trades precision for time.
 import { runLimitsBench } from './limits.js';
-import { measure, printRatio, printTable, startServer, type BenchServer } from './lib.js';
+import { runLoginLoad } from './login-load.js';
+import { measure, measureInterleaved, printRatio, printTable, startServer, type BenchServer, type Measured } from './lib.js';
 import { runPredictBench } from './predict.js';
 
 const durationSeconds = Number(process.env['BENCH_DURATION'] ?? 5);
+// BENCH_ONLY=auth,limits,predict runs some sections (default: all).
+const only = (process.env['BENCH_ONLY'] ?? '').split(',').filter(Boolean);
+const wants = (section: string) => only.length === 0 || only.includes(section);
 const ME = { query: '{ me { id } }' };
 const TYPENAME = { query: '{ __typename }' };
 const verdicts: Array<[string, boolean]> = [];
 
 const servers: BenchServer[] = [];
-try {
+if (wants('auth')) try {
   const yoga = await startServer('bench/servers/yoga-hello.ts');
   servers.push(yoga);
   const modelgate = await startServer('bench/servers/modelgate.ts', {}, ['CREDENTIALS']);
   servers.push(modelgate);
   const peer = await startServer('bench/peers/apollo-shield.ts', {}, ['TOKEN']);
   servers.push(peer);
-  const credentials = JSON.parse(modelgate.lines['CREDENTIALS']!) as { accessToken: string; apiKey: string; email: string; password: string };
+  const credentials = JSON.parse(modelgate.lines['CREDENTIALS']!) as { accessToken: string; apiKey: string; email: string; password: string; loginEmails: string[]; listToken: string };
   const bearer = { authorization: `Bearer ${credentials.accessToken}` };
 
-  console.log('\n# foundation: modelgate vs a bare graphql-yoga\n');
-  const bare = await measure({ name: 'bare yoga { hello }', url: yoga.url, body: { query: '{ hello }' }, durationSeconds });
-  const publicQuery = await measure({ name: 'modelgate { __typename } (public)', url: modelgate.url, body: TYPENAME, durationSeconds });
-  printTable([bare, publicQuery]);
-  printRatio('modelgate / bare yoga', publicQuery, bare);
-
-  console.log('\n# sign-in (issue 3): an authenticated { me { id } } with an access token\n');
-  const withToken = await measure({ name: 'modelgate { me { id } } bearer token', url: modelgate.url, body: ME, headers: bearer, durationSeconds });
-  const peerMe = await measure({
-    name: 'Apollo Server 5 + graphql-shield { me { id } }',
-    url: peer.url,
-    body: ME,
-    headers: { authorization: `Bearer ${peer.lines['TOKEN']}` },
+  console.log('\n# foundation, sign-in (issue 3), API keys (issue 4): measured side by side in alternating 1 s rounds\n');
+  const [bare, publicQuery, withToken, withKey, peerMe] = await measureInterleaved(
+    [
+      { name: 'bare yoga { hello }', url: yoga.url, body: { query: '{ hello }' } },
+      { name: 'modelgate { __typename } (public)', url: modelgate.url, body: TYPENAME },
+      { name: 'modelgate { me { id } } bearer token', url: modelgate.url, body: ME, headers: bearer },
+      { name: 'modelgate { me { id } } API key', url: modelgate.url, body: ME, headers: { 'x-api-key': credentials.apiKey } },
+      { name: 'Apollo Server 5 + graphql-shield { me { id } }', url: peer.url, body: ME, headers: { authorization: `Bearer ${peer.lines['TOKEN']}` } },
+    ],
     durationSeconds,
-  });
-  printTable([withToken, peerMe]);
+  ) as [Measured, Measured, Measured, Measured, Measured];
+  printTable([bare, publicQuery, withToken, withKey, peerMe]);
+  printRatio('modelgate / bare yoga', publicQuery, bare);
   verdicts.push(['token me / public __typename >= 0.85', printRatio('token me / public __typename', withToken, publicQuery, 0.85)]);
   verdicts.push(['token me / peer >= 1.0', printRatio('modelgate token me / Apollo+shield me', withToken, peerMe, 1.0)]);
+  verdicts.push(['key me / public __typename >= 0.85', printRatio('key me / public __typename', withKey, publicQuery, 0.85)]);
+
+  console.log('\n# issue 4: a 1 000-item list; directives are checked once per document, not per item\n');
+  const list = await measure({
+    name: '{ apiKeys { id name prefix last4 scopes createdAt } } (1 000 items)',
+    url: modelgate.url,
+    body: { query: '{ apiKeys { id name prefix last4 scopes createdAt } }' },
+    headers: { authorization: `Bearer ${credentials.listToken}` },
+    durationSeconds,
+  });
+  printTable([list]);
+  console.log(`${'items served per second'.padEnd(60)} ${(list.requestsPerSecond * 1000).toFixed(0)}`);
 
   console.log('\n# logins must not starve everyone else: 50 clients logging in continuously\n');
   await modelgate.ask('ELD');
   const quiet = await measure({ name: 'me p99, no login load', url: modelgate.url, body: ME, headers: bearer, connections: 10, durationSeconds }, false);
   const quietDelay = await modelgate.ask('ELD');
-  const loginBody = {
-    query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
-    variables: { e: credentials.email, p: credentials.password },
-  };
   const [busy, logins] = await Promise.all([
     measure({ name: 'me p99, during login load', url: modelgate.url, body: ME, headers: bearer, connections: 10, durationSeconds }, false),
-    measure({ name: 'login (50 clients)', url: modelgate.url, body: loginBody, connections: 50, durationSeconds }, false),
+    runLoginLoad({ url: modelgate.url, emails: credentials.loginEmails, password: credentials.password, durationSeconds }),
   ]);
   const busyDelay = await modelgate.ask('ELD');
   printTable([quiet, busy, logins]);
@@ -58,21 +67,21 @@ try {
   console.log(`${'me p99 during logins / without'.padEnd(60)} ${p99Ratio.toFixed(2)}x  (target <= 2: ${p99Ratio <= 2 ? 'met' : 'MISSED'})`);
   verdicts.push(['me p99 under login load <= 2x', p99Ratio <= 2]);
 
-  console.log('\n# API keys (issue 4): { me { id } } with an API key\n');
-  const withKey = await measure({ name: 'modelgate { me { id } } API key', url: modelgate.url, body: ME, headers: { 'x-api-key': credentials.apiKey }, durationSeconds });
-  printTable([withKey]);
-  verdicts.push(['key me / public __typename >= 0.85', printRatio('key me / public __typename', withKey, publicQuery, 0.85)]);
 } finally {
   for (const server of servers) server.stop();
 }
 
-console.log('\n# limits (issue 5): every limit on vs off\n');
-const limitRows = await runLimitsBench({ duration: durationSeconds });
-for (const row of limitRows) if (row.mode !== 'off') verdicts.push([`limits ${row.mode} >= ${row.mode === 'memory' ? 0.85 : 0.7}`, row.ratio >= (row.mode === 'memory' ? 0.85 : 0.7)]);
+if (wants('limits')) {
+  console.log('\n# limits (issue 5): every limit on vs off\n');
+  const limitRows = await runLimitsBench({ duration: durationSeconds });
+  for (const row of limitRows) if (row.mode !== 'off') verdicts.push([`limits ${row.mode} >= ${row.mode === 'memory' ? 0.85 : 0.7}`, row.ratio >= (row.mode === 'memory' ? 0.85 : 0.7)]);
+}
 
-console.log('\n# predict (issue 6): rows per second by batch size, over HTTP, next to a JSON floor\n');
-for (const row of await runPredictBench({ seconds: durationSeconds })) {
-  if (row.batch === 10_000) verdicts.push([`predict batch 10 000 >= 50% of the JSON floor (${row.setup.split(':')[0]})`, row.ratio >= 0.5 && !row.non2xx && !row.errors]);
+if (wants('predict')) {
+  console.log('\n# predict (issue 6): rows per second by batch size, over HTTP, next to a JSON floor\n');
+  for (const row of await runPredictBench({ seconds: durationSeconds })) {
+    if (row.batch === 10_000) verdicts.push([`predict batch 10 000 >= 50% of the JSON floor (${row.setup.split(':')[0]})`, row.ratio >= 0.5 && !row.non2xx && !row.errors]);
+  }
 }
 
 console.log('\n# summary\n');

@@ -24,6 +24,8 @@ import { useLimits } from './plugins/use-limits.js';
 import { useOperationCaps } from './plugins/use-operation-caps.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useJwksEndpoint } from './plugins/use-jwks-endpoint.js';
+import { useOidcEndpoints } from './plugins/use-oidc-endpoints.js';
+import { finishOidcSignIn, SIGN_IN_TTL_SECONDS, startOidcSignIn } from './modules/auth/oidc-sign-in.service.js';
 import { requestScope, useRequestId } from './plugins/use-request-id.js';
 import { useRequestParsing } from './plugins/use-request-parsing.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
@@ -42,6 +44,10 @@ export function createApp(deps: AppDeps): App {
   const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : undefined;
   const schema = buildSchema();
   const limits = createLimitStore(deps);
+  const serviceContext = (request: Request, serverContext: ServerContext) => {
+    const scope = requestScope(request, logger);
+    return { deps, log: scope.log, requestId: scope.requestId, clientAddress: clientOf(request, serverContext) };
+  };
 
   return createYoga<ServerContext, Omit<AppContext, keyof ServerContext | 'request'>>({
     schema,
@@ -88,6 +94,16 @@ export function createApp(deps: AppDeps): App {
         },
       }),
       useJwksEndpoint({ keys: () => authRuntime(deps).keyRing.publishedKeys() }),
+      config.oidcProviders.length > 0 &&
+        useOidcEndpoints({
+          providers: config.oidcProviders.map((p) => p.name),
+          secureCookie: config.publicUrl.startsWith('https:'),
+          cookieMaxAgeSeconds: SIGN_IN_TTL_SECONDS,
+          start: (provider, request, serverContext) => startOidcSignIn({ ...serviceContext(request, serverContext), limits }, provider),
+          callback: (provider, params, cookie, request, serverContext) =>
+            finishOidcSignIn(serviceContext(request, serverContext), provider, params, cookie),
+          onError: (error, request) => requestScope(request, logger).log.error({ err: error }, 'OIDC sign-in step failed'),
+        }),
       config.graphiql && useGraphiql(),
       // CONTRACT.md §2: GET and simple-content-type POSTs must carry one of these headers.
       useCsrfPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),

@@ -56,6 +56,13 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
     .pipe(z.array(item));
 
 const url = z.string().url();
+// Outside identity endpoints: https, or plain http on this machine only (a test provider, a sidecar).
+const secureUrl = url.refine((text) => {
+  const { protocol, hostname } = new URL(text);
+  return protocol === 'https:' || (protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(hostname));
+}, 'must be an https:// URL (http:// only for localhost)');
+// Asymmetric only: an HMAC algorithm would let a public key, or a guessed secret, sign tokens.
+const JWS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 const optionalString = z
   .string()
   .optional()
@@ -63,7 +70,7 @@ const optionalString = z
 
 const oidcProvider = z.object({
   name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'name must be lowercase letters, digits or dashes'),
-  issuer: url,
+  issuer: secureUrl,
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   scopes: z.array(z.string()).default(['openid', 'email', 'profile']),
@@ -71,9 +78,9 @@ const oidcProvider = z.object({
 
 const externalIssuer = z.object({
   issuer: z.string().min(1),
-  jwksUri: url,
-  audience: z.union([z.string(), z.array(z.string())]),
-  algorithms: z.array(z.string()).default(['RS256', 'ES256', 'EdDSA']),
+  jwksUri: secureUrl,
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  algorithms: z.array(z.enum(JWS_ALGORITHMS)).min(1).default(['RS256', 'ES256', 'EdDSA']),
   roleClaim: z.string().default('role'),
   tierClaim: z.string().default('tier'),
   scopeClaim: z.string().default('scope'),
@@ -250,6 +257,13 @@ export function loadConfig(env: Environment = process.env): Config {
   }
   if (e.BOOTSTRAP_ADMIN_PASSWORD && !e.BOOTSTRAP_ADMIN_EMAIL) {
     throw new ConfigError('BOOTSTRAP_ADMIN_EMAIL', 'is required when BOOTSTRAP_ADMIN_PASSWORD is set');
+  }
+  if (e.EXTERNAL_JWT_ISSUERS.some((i) => i.issuer === e.JWT_ISSUER)) {
+    // Our own tokens must never be checked against someone else's keys, nor theirs against ours.
+    throw new ConfigError('EXTERNAL_JWT_ISSUERS', 'an issuer must differ from JWT_ISSUER');
+  }
+  if (new Set(e.OIDC_PROVIDERS.map((p) => p.name)).size !== e.OIDC_PROVIDERS.length) {
+    throw new ConfigError('OIDC_PROVIDERS', 'provider names must be unique');
   }
   if (e.REFRESH_TOKEN_ABSOLUTE_TTL < e.REFRESH_TOKEN_TTL) {
     throw new ConfigError('REFRESH_TOKEN_ABSOLUTE_TTL', 'must not be shorter than REFRESH_TOKEN_TTL');

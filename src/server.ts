@@ -23,6 +23,12 @@ export interface ListenOptions {
   port?: number;
   /** Overrides the slow-client deadlines (tests shorten them). */
   timeouts?: Partial<Timeouts>;
+  /**
+   * Requests one keep-alive socket serves before node answers `Connection: close`, so load spreads
+   * after a deploy; 0 is unlimited. The bench passes 0: autocannon ignores `Connection: close`,
+   * keeps sending on the socket and would count node's instant 503s as answers. @default 1000
+   */
+  maxRequestsPerSocket?: number;
 }
 
 export interface Timeouts {
@@ -67,8 +73,7 @@ export async function listen(app: App, options: ListenOptions): Promise<RunningS
     : createHttpServer(hygiene, handler);
 
   server.maxHeadersCount = 100;
-  // A keep-alive socket serves a bounded number of requests, so load spreads after a deploy.
-  server.maxRequestsPerSocket = 1000;
+  server.maxRequestsPerSocket = options.maxRequestsPerSocket ?? 1000;
   // An idle socket (no request in flight) is closed.
   server.setTimeout(60_000);
 

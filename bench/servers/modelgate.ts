@@ -5,6 +5,7 @@
 // over N callers as real traffic would, each under predict's own per-caller limits.
 // Answers "ELD" on stdin with the event-loop delay p99 since the last answer, "CPU" with the
 // process's CPU time so far (µs).
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,11 +32,14 @@ const config = loadConfig({
 const logger = createLogger({ level: config.logLevel });
 const deps = await openRuntime(config, logger);
 const app = createApp(deps);
-const running = await listen(app, { config, logger, port: 0 });
+const running = await listen(app, { config, logger, port: 0, maxRequestsPerSocket: 0 });
 
 const email = 'load-tester@example.com';
 const password = 'benchmark harbor violet 7731';
 await createUser(deps, { email, password, role: 'ADMIN', tier: 'ENTERPRISE' });
+// The login-load scenario signs in as these, one client each.
+const loginEmails = Array.from({ length: 50 }, (_, i) => `login-load-${i}@example.com`);
+await Promise.all(loginEmails.map((address) => createUser(deps, { email: address, password, role: 'USER', tier: 'ENTERPRISE' })));
 const call = async (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
   const response = await fetch(`${running.url}/graphql`, {
     method: 'POST',
@@ -52,6 +56,30 @@ const created = await call(
   { authorization: `Bearer ${accessToken}` },
 );
 const apiKey = created.data['createApiKey']!['key'] as string;
+
+// The list scenario of issue 4: a user owning 1 000 keys lists them (rows written directly: the
+// API caps live keys per user, and minting 1 000 through it would take the bench minutes).
+const listOwner = 'list-owner@example.com';
+await createUser(deps, { email: listOwner, password, role: 'USER', tier: 'ENTERPRISE' });
+const listLogin = await call('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { id } } }', { e: listOwner, p: password });
+const listToken = listLogin.data['login']!['accessToken'] as string;
+const listOwnerId = (listLogin.data['login']!['user'] as { id: string }).id;
+await deps.database.db
+  .insertInto('api_keys')
+  .values(
+    Array.from({ length: 1000 }, (_, i) => ({
+      user_id: listOwnerId,
+      name: `bench key ${i}`,
+      key_hash: randomBytes(32).toString('hex'),
+      prefix: 'mg_live_abcd',
+      last4: String(1000 + i).slice(-4),
+      environment: 'LIVE' as const,
+      scopes: ['models:read' as const],
+      created_at: new Date(),
+      expires_at: null,
+    })),
+  )
+  .execute();
 
 const predictCallers = Number(process.env['BENCH_PREDICT_CALLERS'] ?? 0);
 if (predictCallers > 0) {
@@ -84,6 +112,6 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
 });
 process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
-process.stdout.write(`CREDENTIALS ${JSON.stringify({ accessToken, apiKey, email, password })}\n`);
+process.stdout.write(`CREDENTIALS ${JSON.stringify({ accessToken, apiKey, email, password, loginEmails, listToken })}\n`);
 // A clean exit on a signal, so `node --cpu-prof` writes its profile.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));

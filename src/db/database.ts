@@ -3,6 +3,7 @@ import type { ApiKeyTable } from '../modules/api-keys/api-key.table.js';
 import type { AuditEventTable } from '../modules/audit/audit.table.js';
 import type { ModelTable } from '../modules/models/model.table.js';
 import type { PredictionTable } from '../modules/predictions/prediction.table.js';
+import type { ExternalIdentityTable, OidcLoginCodeTable, OidcSignInStateTable } from '../modules/auth/oidc.table.js';
 import type { OutboxTable } from '../modules/auth/outbox.table.js';
 import type { PasswordResetTable } from '../modules/auth/password-reset.table.js';
 import type { RefreshTokenTable, SessionTable } from '../modules/auth/session.table.js';
@@ -21,6 +22,9 @@ export interface Database {
   signing_keys: SigningKeyTable;
   password_resets: PasswordResetTable;
   outbox: OutboxTable;
+  external_identities: ExternalIdentityTable;
+  oidc_sign_in_states: OidcSignInStateTable;
+  oidc_login_codes: OidcLoginCodeTable;
 }
 
 export type Db = Kysely<Database>;

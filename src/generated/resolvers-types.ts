@@ -169,6 +169,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Changes the password and ends every other session. Not available to API keys. */
   changePassword: Scalars['Boolean']['output'];
+  /**
+   * Finishes a sign-in through an identity provider (`/auth/oidc/<name>/start`): exchanges the
+   * one-time `code` the callback put in the `OIDC_POST_LOGIN_URL` (60 s, single use) for a session.
+   */
+  completeOidcSignIn: AuthPayload;
   createApiKey: CreatedApiKey;
   /** Uploads an ONNX model (multipart; at most MAX_MODEL_BYTES). */
   createModel: Model;
@@ -204,6 +209,11 @@ export type Mutation = {
 export type MutationChangePasswordArgs = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
+};
+
+
+export type MutationCompleteOidcSignInArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -712,6 +722,7 @@ export type ModelResolvers<ContextType = AppContext, ParentType extends Resolver
 
 export type MutationResolvers<ContextType = AppContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
+  completeOidcSignIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteOidcSignInArgs, 'code'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createModel?: Resolver<ResolversTypes['Model'], ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'file' | 'input'>>;
   createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;

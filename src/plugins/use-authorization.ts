@@ -2,7 +2,7 @@ import { useGenericAuth, type ValidateUserFnParams } from '@envelop/generic-auth
 import type { GraphQLField, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { contractError } from '../errors.js';
-import { withDirectiveVariablesOnly } from './directive-variables-only.js';
+import { rememberAllowedDecisions } from './authorization-decision-cache.js';
 import { decideAccess, type AccessDecision, type FieldPolicy } from '../modules/auth/authz.js';
 import type { Principal, Scope } from '../modules/auth/principal.js';
 import { isScopeEnum, scopeFromEnum } from '../modules/auth/scope-names.js';
@@ -87,15 +87,21 @@ export function useAuthorization(options: AuthorizationOptions = {}): Plugin {
     return contractError(decision.code, decision.reason, { extensions: { field: coordinate } });
   };
 
-  return withDirectiveVariablesOnly(
-    useGenericAuth<Principal, Record<string, unknown>, 'principal'>({
+  const genericAuth = useGenericAuth<Principal, Record<string, unknown>, 'principal'>({
     mode: 'protect-granular',
     contextFieldName: 'principal',
     authDirectiveName: 'auth',
     // The authentication plugin (earlier in the list) has already put the principal in the context.
     resolveUserFn: (context) => (context['principal'] as Principal | undefined) ?? null,
-      validateUser,
-      rejectUnauthenticated: true,
-    }) as Plugin,
-  );
+    validateUser,
+    rejectUnauthenticated: true,
+  }) as Plugin;
+  // generic-auth enforces through the extended-validation plugin it adds; that one is wrapped so an
+  // allowed decision is reused (see authorization-decision-cache.ts).
+  return {
+    ...genericAuth,
+    onPluginInit(payload) {
+      return genericAuth.onPluginInit?.({ ...payload, addPlugin: (plugin) => payload.addPlugin(rememberAllowedDecisions(plugin)) });
+    },
+  };
 }

@@ -16,6 +16,15 @@ export function persistedDocumentId(params: GraphQLParams & { documentId?: unkno
 }
 
 /**
+ * The manifest's document for an id. The client preset keys its manifest `sha256:<hex>` (the
+ * GraphQL over HTTP spelling, sent as `documentId`); Apollo's persisted-query link sends the bare
+ * hex in `sha256Hash`: both name the same entry.
+ */
+function lookUp(documents: TrustedDocuments, id: string): string | null {
+  return documents.get(id) ?? (/^[0-9a-f]{64}$/.test(id) ? documents.get(`sha256:${id}`) : undefined) ?? null;
+}
+
+/**
  * Trusted documents: only operations from the manifest run, named by their hash; a request
  * carrying its own `query` or an unknown hash is refused (400, BAD_REQUEST). Yoga must accept
  * `documentId` as a body parameter (`extraParamNames`).
@@ -25,7 +34,7 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
   return usePersistedOperations({
     allowArbitraryOperations: false,
     extractPersistedOperationId: (params) => persistedDocumentId(params),
-    getPersistedOperation: (id) => documents.get(id) ?? null,
+    getPersistedOperation: (id) => lookUp(documents, id),
     customErrors: {
       notFound: () => badRequest('This operation is not in the trusted documents list.'),
       keyNotFound: () => badRequest('Send a trusted document id (documentId or extensions.persistedQuery.sha256Hash).'),

@@ -1,4 +1,4 @@
-import type { Scope } from '../auth/principal.js';
+import type { Principal, Scope } from '../auth/principal.js';
 import type { Role, Tier } from '../users/user.table.js';
 
 /** What verification learned about a key and its owner; enough to build a principal. */
@@ -11,6 +11,8 @@ export interface VerifiedKey {
   /** Epoch ms after which the key stops working (expiry or rotation grace end), or null. */
   validUntil: number | null;
   cachedAt: number;
+  /** Built once per entry and shared by its requests (nothing mutates a principal). */
+  principal: Principal;
 }
 
 export interface ApiKeyCacheOptions {
@@ -21,7 +23,8 @@ export interface ApiKeyCacheOptions {
 }
 
 /**
- * Verified keys by their hash. Revocation, rotation and owner changes delete entries at once
+ * Verified keys by a SHA-256 of the presented key (cheaper than the stored HMAC, and like it
+ * irreversible for a key of 190 random bits, so the cache holds no usable secret). Revocation, rotation and owner changes delete entries at once
  * (through the invalidation bus, on every instance); the age limit bounds a lost message.
  */
 export class ApiKeyCache {

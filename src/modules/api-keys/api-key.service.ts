@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/database.js';
 import { badUserInput, forbidden, notFound, unauthenticated } from '../../errors.js';
@@ -101,27 +101,20 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
     /** Verifies a presented key; UNAUTHENTICATED for anything but a live key of an enabled owner. */
     async verify(key: string): Promise<Principal> {
       if (!parseApiKey(key)) throw unauthenticated('Invalid API key.');
-      const hash = hashKey(key);
+      const cacheKey = hash('sha256', key, 'base64');
       const at = now();
-      let verified = cache.get(hash, at);
+      let verified = cache.get(cacheKey, at);
       if (!verified) {
-        const row = await findKeyByHash(deps.db, hash);
+        const row = await findKeyByHash(deps.db, hashKey(key));
         if (!row || row.revoked_at || row.owner_disabled) throw unauthenticated('Invalid API key.');
-        verified = {
-          keyId: row.id,
-          userId: row.user_id,
-          keyScopes: row.scopes,
-          role: row.owner_role,
-          tier: row.owner_tier,
-          validUntil: row.expires_at ? row.expires_at.getTime() : null,
-          cachedAt: at,
-        };
+        const found = { keyId: row.id, userId: row.user_id, keyScopes: row.scopes, role: row.owner_role, tier: row.owner_tier };
+        verified = { ...found, validUntil: row.expires_at ? row.expires_at.getTime() : null, cachedAt: at, principal: principalOf(found) };
         if (verified.validUntil !== null && verified.validUntil <= at) throw unauthenticated('Invalid API key.');
-        cache.set(hash, verified);
+        cache.set(cacheKey, verified);
       }
       if (verified.validUntil !== null && verified.validUntil <= at) throw unauthenticated('Invalid API key.');
       noteUse(verified.keyId);
-      return principalOf(verified);
+      return verified.principal;
     },
 
     async create(principal: Principal, input: CreateKeyInput): Promise<CreatedKey> {

@@ -12,7 +12,7 @@ import { revokeAllSessionsOfUser, type ServiceContext } from './session.service.
 /** A signed-in user, not an API key: keys cannot manage the account (CONTRACT.md §2). */
 export function requireUserSession(principal: Principal | undefined): Principal {
   if (!principal) throw unauthenticated();
-  if (principal.kind !== 'user') throw forbidden('API keys cannot manage the account.');
+  if (principal.kind !== 'user') throw forbidden('Only a modelgate session can manage the account.');
   return principal;
 }
 

@@ -2,6 +2,7 @@ import type { AppDeps } from '../../context.js';
 import { serviceUnavailable, unauthenticated } from '../../errors.js';
 import { ROLES, TIERS, type Role, type Tier } from '../users/user.table.js';
 import { authRuntime } from './auth-runtime.js';
+import { assertExternalUserActive, authenticateExternalToken, isExternalToken } from './external-authenticate.js';
 import { ALL_SCOPES, type Principal, type Scope } from './principal.js';
 import { verifyAccessToken } from './tokens.js';
 
@@ -10,19 +11,23 @@ const INVALID_TOKEN = 'Invalid or expired access token.';
 /**
  * Turns a bearer access token into a Principal, or throws UNAUTHENTICATED. A token is verified
  * once and remembered until its `exp`; its session is checked against the in-memory revocation
- * list on every request.
+ * list on every request. Tokens of EXTERNAL_JWT_ISSUERS go to external-authenticate.ts.
  */
 export async function authenticateAccessToken(deps: AppDeps, token: string): Promise<Principal> {
   const runtime = authRuntime(deps);
-  try {
-    await runtime.revocations.ready();
-  } catch {
-    // Without the revocation list no token can be trusted; the database is the likely cause.
-    throw serviceUnavailable('Sign-in state is unavailable; try again shortly.');
+  if (!runtime.revocations.loaded) {
+    try {
+      await runtime.revocations.ready();
+    } catch {
+      // Without the revocation list no token can be trusted; the database is the likely cause.
+      throw serviceUnavailable('Sign-in state is unavailable; try again shortly.');
+    }
   }
   const now = deps.clock.now();
   let principal = runtime.verifiedTokens.get(token, now);
   if (!principal) {
+    // Only on a cache miss, and only with EXTERNAL_JWT_ISSUERS set: our own cached tokens pay nothing.
+    if (isExternalToken(deps, token)) return authenticateExternalToken(deps, token, now);
     let claims;
     try {
       claims = await verifyAccessToken(token, {
@@ -53,6 +58,7 @@ export async function authenticateAccessToken(deps: AppDeps, token: string): Pro
     // Only up to the real `exp`: the skew allowance is for verification, not for the cache.
     if (claims.exp * 1000 > now) runtime.verifiedTokens.set(token, principal, claims.exp * 1000);
   }
+  if (principal.kind === 'external') return assertExternalUserActive(deps, principal);
   if (runtime.revocations.isRevoked(principal.sessionId!)) throw unauthenticated(INVALID_TOKEN);
   return principal;
 }

@@ -24,7 +24,8 @@ export function decideAccess(principal: Principal | undefined, policy: FieldPoli
   if (!policy.authenticated) return ALLOWED;
   if (!principal) return { allowed: false, code: 'UNAUTHENTICATED', reason: 'Authentication required.' };
   if (policy.sessionOnly && principal.kind !== 'user') {
-    return { allowed: false, code: 'FORBIDDEN', reason: 'API keys cannot perform account operations.' };
+    const who = principal.kind === 'apiKey' ? 'API keys' : 'Tokens from an outside issuer';
+    return { allowed: false, code: 'FORBIDDEN', reason: `${who} cannot perform account operations.` };
   }
   if (policy.roles && !policy.roles.includes(principal.role)) {
     return { allowed: false, code: 'FORBIDDEN', reason: 'Your role does not allow this.' };

@@ -12,9 +12,13 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = Object.free
   ADMIN: ALL_SCOPES,
 });
 
-/** One caller, however it proved who it is. */
+/**
+ * One caller, however it proved who it is: `user` (a modelgate session), `apiKey`, or
+ * `external` (an access token from one of EXTERNAL_JWT_ISSUERS, linked to a user row; it has no
+ * session, so it cannot manage the account, like an API key).
+ */
 export interface Principal {
-  readonly kind: 'user' | 'apiKey';
+  readonly kind: 'user' | 'apiKey' | 'external';
   readonly userId: string;
   readonly role: Role;
   readonly tier: Tier;

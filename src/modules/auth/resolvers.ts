@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { changePassword, register, requireUserSession } from './account.service.js';
 import { login } from './login.service.js';
+import { completeOidcSignIn } from './oidc-sign-in.service.js';
 import { requestPasswordReset, resetPassword } from './password-reset.service.js';
 import { endSessionOfRefreshToken, refreshSession, revokeAllSessionsOfUser, type IssuedTokens } from './session.service.js';
 
@@ -14,6 +15,7 @@ export const authResolvers: Resolvers = {
     },
     login: async (_parent, { email, password }, context) => payload(await login(context, email, password)),
     refreshToken: async (_parent, { refreshToken }, context) => payload(await refreshSession(context, refreshToken)),
+    completeOidcSignIn: async (_parent, { code }, context) => payload(await completeOidcSignIn(context, code)),
     logout: async (_parent, { refreshToken }, context) => {
       await endSessionOfRefreshToken(context.deps, refreshToken);
       return true;

@@ -27,6 +27,7 @@ export class RevocationList {
   private syncedAt = -Infinity;
   private syncing: Promise<void> | undefined;
   private initial: Promise<void> | undefined;
+  private initialDone = false;
   private subscriber: Redis | undefined;
   private readonly resyncMs: number;
 
@@ -37,11 +38,21 @@ export class RevocationList {
 
   /** Resolves once the list has been read from the database (the first call reads it). */
   ready(): Promise<void> {
-    this.initial ??= this.sync().catch((error: unknown) => {
-      this.initial = undefined;
-      throw error;
-    });
+    this.initial ??= this.sync().then(
+      () => {
+        this.initialDone = true;
+      },
+      (error: unknown) => {
+        this.initial = undefined;
+        throw error;
+      },
+    );
     return this.initial;
+  }
+
+  /** True once `ready()` has resolved: the request path then skips awaiting it. */
+  get loaded(): boolean {
+    return this.initialDone;
   }
 
   isRevoked(sessionId: string): boolean {

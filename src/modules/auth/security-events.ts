@@ -8,7 +8,9 @@ export type SecurityEventName =
   | 'login_throttled'
   | 'refresh_reuse_detected'
   | 'password_changed'
-  | 'password_reset';
+  | 'password_reset'
+  | 'oidc_sign_in_succeeded'
+  | 'oidc_sign_in_failed';
 
 const OUTCOME: Readonly<Record<SecurityEventName, AuditOutcome>> = {
   login_succeeded: 'SUCCESS',
@@ -17,6 +19,8 @@ const OUTCOME: Readonly<Record<SecurityEventName, AuditOutcome>> = {
   refresh_reuse_detected: 'DENIED',
   password_changed: 'SUCCESS',
   password_reset: 'SUCCESS',
+  oidc_sign_in_succeeded: 'SUCCESS',
+  oidc_sign_in_failed: 'FAILURE',
 };
 
 export interface SecurityEvent {
@@ -26,6 +30,8 @@ export interface SecurityEvent {
   readonly clientAddress?: string | undefined;
   /** The account a sign-in named; masked like every audited string. */
   readonly email?: string | undefined;
+  /** Extra facts for the trail (a provider name, a failure reason); never secrets. */
+  readonly details?: Record<string, unknown> | undefined;
 }
 
 /** Records a security-relevant outcome in the audit trail (table and `audit` log stream). */
@@ -40,6 +46,9 @@ export async function recordSecurityEvent(
     target: event.email ?? event.userId ?? null,
     clientAddress: event.clientAddress ?? ctx.clientAddress,
     requestId: ctx.requestId,
-    details: event.sessionId ? { session: event.sessionId } : undefined,
+    details:
+      event.sessionId || event.details
+        ? { ...event.details, ...(event.sessionId ? { session: event.sessionId } : {}) }
+        : undefined,
   });
 }

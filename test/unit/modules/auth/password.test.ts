@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { getPriority } from 'node:os';
+import { HASHING_PRIORITY, hashingProcess } from '../../../../src/modules/auth/hashing-process.js';
 import { createPasswordHasher } from '../../../../src/modules/auth/password.js';
 import { passwordProblem } from '../../../../src/modules/auth/password-policy.js';
 
@@ -32,6 +34,28 @@ describe('password hashing', () => {
     const weakHash = await weak.hash('a password of some length');
     expect(hasher.needsRehash(weakHash)).toBe(true);
     expect(hasher.needsRehash(await hasher.hash('a password of some length'))).toBe(false);
+    expect(hasher.needsRehash('$2b$12$abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ01234')).toBe(true);
+  });
+});
+
+describe('the hashing process', () => {
+  const hasher = createPasswordHasher();
+
+  it('hashes in a separate process at a lower CPU priority than the server', async () => {
+    await hasher.hash('warm the process up please');
+    const pid = hashingProcess().pid;
+    expect(pid).toBeTypeOf('number');
+    expect(pid).not.toBe(process.pid);
+    expect(getPriority(pid)).toBe(Math.max(getPriority(), HASHING_PRIORITY));
+  });
+
+  it('a crash in the middle of a verify costs a retry, not a wrong answer', async () => {
+    const stored = await hasher.hash('survives a crashed process');
+    const before = hashingProcess().pid;
+    const answers = [hasher.verify(stored, 'survives a crashed process'), hasher.verify(stored, 'a wrong one')];
+    hashingProcess().kill();
+    expect(await Promise.all(answers)).toEqual([true, false]);
+    expect(hashingProcess().pid).not.toBe(before);
   });
 });
 

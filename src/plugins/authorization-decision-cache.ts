@@ -1,0 +1,85 @@
+import { Kind, visit, type DocumentNode, type ExecutionArgs } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Principal } from '../modules/auth/principal.js';
+
+type OnExecute = NonNullable<Plugin['onExecute']>;
+type OnExecutePayload = Parameters<OnExecute>[0];
+
+/**
+ * What an authorization decision depends on besides the document: the principal's kind, role
+ * and scopes (decideAccess reads nothing else). Two callers of one class get the same answers.
+ */
+export function principalClassOf(principal: Principal | undefined): string {
+  if (!principal) return 'anonymous';
+  return `${principal.kind}|${principal.role}|${[...principal.scopes].sort().join(',')}`;
+}
+
+/**
+ * `@skip(if: $v)` / `@include(if: $v)` make the checked fields depend on the variables, so such a
+ * document's decision is not reused.
+ */
+function dependsOnVariables(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if ((node.name.value === 'skip' || node.name.value === 'include') && node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)) {
+        found = true;
+      }
+    },
+  });
+  return found;
+}
+
+/**
+ * Wraps generic-auth's extended-validation plugin so a document that was allowed once for a
+ * principal class is not walked again for that class.
+ *
+ * Why: generic-auth validates in `onExecute`, on every request, with a full TypeInfo walk, and
+ * then replaces the document with a sanitized copy. The walk costs as much as the rest of a small
+ * query, and the fresh copy defeats every cache keyed on the parsed document (the cost estimate,
+ * the executor's field collection). An allowed decision is a pure function of (document, operation
+ * name, principal class) — see decideAccess — so it is remembered; a denial is never remembered,
+ * so every refused request still runs generic-auth and reaches the audit trail. An allowed
+ * document keeps its original object: with no field refused, the sanitized copy equals it.
+ */
+export function rememberAllowedDecisions(validation: Plugin): Plugin {
+  const validate = validation.onExecute;
+  if (!validate) return validation;
+  const allowed = new WeakMap<DocumentNode, Set<string>>();
+  const variableDependent = new WeakMap<DocumentNode, boolean>();
+
+  const cacheable = (document: DocumentNode) => {
+    let answer = variableDependent.get(document);
+    if (answer === undefined) variableDependent.set(document, (answer = dependsOnVariables(document)));
+    return !answer;
+  };
+
+  return {
+    ...validation,
+    onExecute(payload: OnExecutePayload) {
+      const args: ExecutionArgs = payload.args;
+      const document = args.document;
+      const principal = (args.contextValue as { principal?: Principal } | undefined)?.principal;
+      const key = cacheable(document) ? `${args.operationName ?? ''}\n${principalClassOf(principal)}` : undefined;
+      if (key !== undefined && allowed.get(document)?.has(key)) return undefined;
+
+      let refused = false;
+      const hooks = validate({
+        ...payload,
+        setResultAndStopExecution(result) {
+          refused = true;
+          payload.setResultAndStopExecution(result);
+        },
+      });
+      if (!refused) {
+        args.document = document;
+        if (key !== undefined) {
+          let keys = allowed.get(document);
+          if (!keys) allowed.set(document, (keys = new Set()));
+          keys.add(key);
+        }
+      }
+      return hooks;
+    },
+  };
+}
