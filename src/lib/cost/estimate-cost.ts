@@ -16,7 +16,9 @@ import {
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
@@ -74,23 +76,43 @@ interface Walk {
   dynamic: { used: boolean };
 }
 
-// Estimates that depend on the document alone (no variables, no hook answered), per options object.
-const staticEstimates = new WeakMap<CostOptions, WeakMap<DocumentNode, Map<string, number>>>();
+/**
+ * What a walk learns from the document alone: merged selections, field plans, argument values.
+ * For a static document (no variables, no hook answered) it is the same on every request, so the
+ * estimate's walk is kept and the actual cost of each response walks only the data.
+ */
+interface StaticCost {
+  estimate: number;
+  walk: Walk;
+  operation: OperationDefinitionNode;
+  root: GraphQLObjectType;
+}
+
+// Per options object, per parsed document, per operation name.
+const staticCosts = new WeakMap<CostOptions, WeakMap<DocumentNode, Map<string, StaticCost>>>();
 const NO_OPTIONS: CostOptions = {};
+
+function staticCostOf(input: CostInput, options: CostOptions): StaticCost | undefined {
+  return staticCosts.get(options)?.get(input.document)?.get(input.operationName ?? '');
+}
+
+function rememberStatic(input: CostInput, options: CostOptions, known: StaticCost): void {
+  let byDocument = staticCosts.get(options);
+  if (!byDocument) staticCosts.set(options, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(input.document);
+  if (!byOperation) byDocument.set(input.document, (byOperation = new Map()));
+  byOperation.set(input.operationName ?? '', known);
+}
 
 /** The estimated cost of the operation that will run; 0 when there is none or its variables do not coerce. */
 export function estimateCost(input: CostInput, options: CostOptions = NO_OPTIONS): number {
-  let byDocument = staticEstimates.get(options);
-  if (!byDocument) staticEstimates.set(options, (byDocument = new WeakMap()));
-  const known = byDocument.get(input.document)?.get(input.operationName ?? '');
-  if (known !== undefined) return known;
+  const known = staticCostOf(input, options);
+  if (known) return known.estimate;
   const dynamic = { used: false };
-  const estimate = cost(input, options, undefined, dynamic);
-  if (!dynamic.used) {
-    let byOperation = byDocument.get(input.document);
-    if (!byOperation) byDocument.set(input.document, (byOperation = new Map()));
-    byOperation.set(input.operationName ?? '', estimate);
-  }
+  const start = startWalk(input, options, undefined, dynamic);
+  if (!start) return 0;
+  const estimate = selectionCost(start.walk, [start.operation.selectionSet], start.root, undefined, undefined);
+  if (!dynamic.used) rememberStatic(input, options, { estimate, ...start });
   return estimate;
 }
 
@@ -98,24 +120,33 @@ export function estimateCost(input: CostInput, options: CostOptions = NO_OPTIONS
  * The cost of what was actually resolved: list sizes as returned, fields absent from the data
  * (never resolved) free. Shopify's "actual cost", refunded against the reservation.
  */
-export function actualCost(input: CostInput, data: Record<string, unknown> | null | undefined, options: CostOptions = {}): number {
-  return cost(input, options, data ?? {});
+export function actualCost(input: CostInput, data: Record<string, unknown> | null | undefined, options: CostOptions = NO_OPTIONS): number {
+  const known = staticCostOf(input, options);
+  if (known) {
+    // The document's part of the walk is reused; only the context and the data are this request's.
+    const walk: Walk = { ...known.walk, context: input.context, actual: true, memo: new Map() };
+    const total = selectionCost(walk, [known.operation.selectionSet], known.root, data ?? {}, undefined);
+    known.walk.nextId = walk.nextId;
+    return total;
+  }
+  const start = startWalk(input, options, data ?? {});
+  return start ? selectionCost(start.walk, [start.operation.selectionSet], start.root, data ?? {}, undefined) : 0;
 }
 
-function cost(
+function startWalk(
   input: CostInput,
   options: CostOptions,
   data: Record<string, unknown> | undefined,
   dynamic: { used: boolean } = { used: false },
-): number {
+): { walk: Walk; operation: OperationDefinitionNode; root: GraphQLObjectType } | undefined {
   const operation = getOperationAST(input.document, input.operationName ?? undefined);
-  if (!operation) return 0;
+  if (!operation) return undefined;
   const root = input.schema.getRootType(operation.operation);
-  if (!root) return 0;
+  if (!root) return undefined;
   // Variables make the cost depend on the request, not the document alone.
   if (operation.variableDefinitions?.length) dynamic.used = true;
   const coerced = coercedVariables(input, operation.variableDefinitions ?? []);
-  if (!coerced) return 0;
+  if (!coerced) return undefined;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of input.document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
@@ -135,7 +166,7 @@ function cost(
     args: new WeakMap(),
     dynamic,
   };
-  return selectionCost(walk, [operation.selectionSet], root, data, undefined);
+  return { walk, operation, root };
 }
 
 // The estimate and the actual cost of one request read the same variables: coerce them once.

@@ -119,4 +119,19 @@ describe('the actual cost', () => {
     expect(actualCost({ schema, document }, { models: null })).toBe(1);
     expect(actualCost({ schema, document }, null)).toBe(0);
   });
+
+  it('reuses an estimated document\'s walk for every response and gets what a fresh walk gets', () => {
+    const query = '{ models { id versions(first: 30) { id } } report }';
+    const estimated = parse(query);
+    estimateCost({ schema, document: estimated });
+    const responses = [
+      { models: [{ id: 'a', versions: [{ id: '1' }, { id: '2' }] }], report: 'r' },
+      { models: [], report: null },
+      { models: [{ id: 'a', versions: [] }, { id: 'b', versions: [{ id: '3' }] }, { id: 'c', versions: null }] },
+    ];
+    for (const data of responses) {
+      expect(actualCost({ schema, document: estimated }, data)).toBe(actualCost({ schema, document: parse(query) }, data));
+    }
+    expect(responses.map((data) => actualCost({ schema, document: estimated }, data))).toEqual([1 + 2 * 2 + 7, 7, 3 + 1 * 2 + 1 * 2]);
+  });
 });
