@@ -4,14 +4,17 @@ import { badRequest, unauthenticated } from '../errors.js';
 import type { Principal } from '../modules/auth/principal.js';
 
 export interface AuthenticationOptions {
-  /** Turns a bearer access token into a principal, or throws UNAUTHENTICATED. */
-  verifyAccessToken: (token: string, context: AppContext) => Promise<Principal>;
+  /**
+   * Turns a bearer access token into a principal, or throws UNAUTHENTICATED. A principal known
+   * without waiting may come back as a value: the request then takes no extra turn of the loop.
+   */
+  verifyAccessToken: (token: string, context: AppContext) => Principal | Promise<Principal>;
   /**
    * Turns an `X-API-Key` into a principal, or throws UNAUTHENTICATED. Absent: every API key is
    * refused (a present credential never falls back to anonymous).
    * @default undefined
    */
-  verifyApiKey?: (key: string, context: AppContext) => Promise<Principal>;
+  verifyApiKey?: (key: string, context: AppContext) => Principal | Promise<Principal>;
   /** Where GraphQL is served; its responses get `Cache-Control: no-store`. @default '/graphql' */
   graphqlEndpoint?: string;
 }
@@ -26,7 +29,7 @@ const BEARER = /^Bearer +([^\s]+) *$/i;
 export function useAuthentication(options: AuthenticationOptions): Plugin<AppContext> {
   const endpoint = options.graphqlEndpoint ?? '/graphql';
   return {
-    async onContextBuilding({ context, extendContext }) {
+    onContextBuilding({ context, extendContext }) {
       const headers = context.request.headers;
       // An empty header is no credential (GraphiQL's header editor starts with `"Authorization": ""`).
       const authorization = nonEmpty(headers.get('authorization'));
@@ -37,11 +40,13 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<AppCon
       if (authorization !== null) {
         const match = BEARER.exec(authorization);
         if (!match) throw unauthenticated('The Authorization header must be "Bearer <access token>".');
-        extendContext({ principal: await options.verifyAccessToken(match[1]!, context) });
-      } else if (apiKey !== null) {
-        if (!options.verifyApiKey) throw unauthenticated('Invalid API key.');
-        extendContext({ principal: await options.verifyApiKey(apiKey, context) });
+        return withPrincipal(options.verifyAccessToken(match[1]!, context), extendContext);
       }
+      if (apiKey !== null) {
+        if (!options.verifyApiKey) throw unauthenticated('Invalid API key.');
+        return withPrincipal(options.verifyApiKey(apiKey, context), extendContext);
+      }
+      return undefined;
     },
     onResponse({ request, response }) {
       // Tokens and the caller's own data must never sit in a shared or browser cache.
@@ -50,6 +55,23 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<AppCon
       }
     },
   };
+}
+
+function withPrincipal(principal: Principal | Promise<Principal>, extendContext: (extension: { principal: Principal }) => void): Promise<void> | undefined {
+  if (principal instanceof Promise) return principal.then((known) => extendContext({ principal: known }));
+  extendContext({ principal });
+  return undefined;
+}
+
+/** The path of an absolute request URL, without building a URL object on every response. */
+export function pathnameOf(url: string): string {
+  const scheme = url.indexOf('://');
+  let start = scheme < 0 ? 0 : scheme + 3;
+  // The authority ends at the first of '/', '?' or '#'; the path runs to the next '?' or '#'.
+  while (start < url.length && url[start] !== '/' && url[start] !== '?' && url[start] !== '#') start++;
+  let end = start;
+  while (end < url.length && url[end] !== '?' && url[end] !== '#') end++;
+  return end > start ? url.slice(start, end) : '/';
 }
 
 function nonEmpty(value: string | null): string | null {

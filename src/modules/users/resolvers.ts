@@ -1,15 +1,15 @@
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { unauthenticated } from '../../errors.js';
+import type { UserRow } from './user.table.js';
 
 export const userResolvers: Resolvers = {
   Query: {
-    me: async (_parent, _args, context) => {
+    me: (_parent, _args, context) => {
       const principal = context.principal;
       if (!principal) throw unauthenticated();
-      const user = await context.deps.users.get(principal.userId);
-      // The session outlived its user (deleted between authentication and now).
-      if (!user || user.disabled) throw unauthenticated();
-      return user;
+      // A cached row answers without a promise, so the whole execution stays synchronous.
+      const cached = context.deps.users.peek(principal.userId);
+      return cached ? activeUser(cached) : context.deps.users.get(principal.userId).then(activeUser);
     },
   },
   User: {
@@ -17,3 +17,9 @@ export const userResolvers: Resolvers = {
     createdAt: (user) => user.created_at,
   },
 };
+
+/** The session outlived its user (deleted or disabled between authentication and now). */
+function activeUser(user: UserRow | undefined): UserRow {
+  if (!user || user.disabled) throw unauthenticated();
+  return user;
+}

@@ -28,6 +28,12 @@ export function createUserCache(options: UserCacheOptions) {
     if (topic === TOPICS.user) rows.delete(id);
   });
   return {
+    /** The row if memory holds a fresh one; no promise, no query. */
+    peek(id: string): UserRow | undefined {
+      const hit = rows.get(id);
+      return hit && options.clock.now() - hit.at < ttlMs ? hit.row : undefined;
+    },
+
     async get(id: string): Promise<UserRow | undefined> {
       const now = options.clock.now();
       const hit = rows.get(id);
