@@ -11,8 +11,13 @@ type OnExecutePayload = Parameters<OnExecute>[0];
  */
 export function principalClassOf(principal: Principal | undefined): string {
   if (!principal) return 'anonymous';
-  return `${principal.kind}|${principal.role}|${[...principal.scopes].sort().join(',')}`;
+  // Cached principals are shared by their requests: name each one's class once.
+  let name = classNames.get(principal);
+  if (name === undefined) classNames.set(principal, (name = `${principal.kind}|${principal.role}|${[...principal.scopes].sort().join(',')}`));
+  return name;
 }
+
+const classNames = new WeakMap<Principal, string>();
 
 /**
  * `@skip(if: $v)` / `@include(if: $v)` make the checked fields depend on the variables, so such a

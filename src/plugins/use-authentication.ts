@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { AppContext } from '../context.js';
 import { badRequest, unauthenticated } from '../errors.js';
+import { pathnameOf } from '../lib/url-path.js';
 import type { Principal } from '../modules/auth/principal.js';
 
 export interface AuthenticationOptions {
@@ -50,7 +51,7 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<AppCon
     },
     onResponse({ request, response }) {
       // Tokens and the caller's own data must never sit in a shared or browser cache.
-      if (new URL(request.url, 'http://localhost').pathname === endpoint && !response.headers.has('cache-control')) {
+      if (pathnameOf(request.url) === endpoint && !response.headers.has('cache-control')) {
         response.headers.set('cache-control', 'no-store');
       }
     },
@@ -61,17 +62,6 @@ function withPrincipal(principal: Principal | Promise<Principal>, extendContext:
   if (principal instanceof Promise) return principal.then((known) => extendContext({ principal: known }));
   extendContext({ principal });
   return undefined;
-}
-
-/** The path of an absolute request URL, without building a URL object on every response. */
-export function pathnameOf(url: string): string {
-  const scheme = url.indexOf('://');
-  let start = scheme < 0 ? 0 : scheme + 3;
-  // The authority ends at the first of '/', '?' or '#'; the path runs to the next '?' or '#'.
-  while (start < url.length && url[start] !== '/' && url[start] !== '?' && url[start] !== '#') start++;
-  let end = start;
-  while (end < url.length && url[end] !== '?' && url[end] !== '#') end++;
-  return end > start ? url.slice(start, end) : '/';
 }
 
 function nonEmpty(value: string | null): string | null {

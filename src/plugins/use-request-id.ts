@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { ServerContext } from '../context.js';
+import { pathnameOf } from '../lib/url-path.js';
 import type { Logger } from '../logger.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -10,7 +11,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 interface RequestScope {
   requestId: string;
-  log: Logger;
+  readonly log: Logger;
   startedAt: number;
 }
 
@@ -22,7 +23,15 @@ export function requestScope(request: Request, logger: Logger): RequestScope {
   if (!scope) {
     const sent = request.headers.get(REQUEST_ID_HEADER);
     const requestId = sent && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
-    scope = { requestId, log: logger.child({ requestId }), startedAt: performance.now() };
+    // The child logger is made on first use: most requests log nothing but the access line.
+    let log: Logger | undefined;
+    scope = {
+      requestId,
+      startedAt: performance.now(),
+      get log() {
+        return (log ??= logger.child({ requestId }));
+      },
+    };
     scopes.set(request, scope);
   }
   return scope;
@@ -42,7 +51,8 @@ export function useRequestId(logger: Logger, options: RequestIdOptions = {}): Pl
     onResponse({ request, response, serverContext }) {
       const scope = requestScope(request, logger);
       response.headers.set(REQUEST_ID_HEADER, scope.requestId);
-      const path = new URL(request.url, 'http://localhost').pathname;
+      if (!logger.isLevelEnabled('info')) return;
+      const path = pathnameOf(request.url);
       scope.log.info(
         {
           method: request.method,

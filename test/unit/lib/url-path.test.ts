@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathnameOf } from '../../../src/plugins/use-authentication.js';
+import { pathnameOf } from '../../../src/lib/url-path.js';
 
 describe('pathnameOf', () => {
   it.each([
