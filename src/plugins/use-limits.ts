@@ -143,9 +143,9 @@ export function useLimits(options: LimitsOptions): Plugin {
 
       // The in-process store answers synchronously: no promise, no extra tick on the hot path.
       const pending = store instanceof MemoryLimitStore ? store.consumeNow(charges) : store.consume(charges);
-      const next = (result: ConsumeResult) =>
-        settle(result, { context, input, requested, budget, identified: caller.identified, stop: setResultAndStopExecution });
-      return pending instanceof Promise ? pending.then(next) : next(pending);
+      const request: Pending = { context, input, requested, budget, identified: caller.identified, stop: setResultAndStopExecution };
+      // No named closure here: tsx keeps function names, at an Object.defineProperty per request.
+      return pending instanceof Promise ? pending.then((result) => settle(result, request)) : settle(pending, request);
     },
 
     onResponse({ request, response }) {

@@ -317,6 +317,8 @@ function fieldCost(walk: Walk, selected: Selected, value: unknown, sized: Sized)
 
 function flatten(value: unknown): unknown[] {
   if (!Array.isArray(value)) return [value];
+  // Most lists are flat: no copy.
+  if (!value.some((item) => Array.isArray(item))) return value;
   return value.flatMap((item) => (Array.isArray(item) ? flatten(item) : [item]));
 }
 
