@@ -59,8 +59,12 @@ export function rememberAllowedDecisions(validation: Plugin): Plugin {
     return !answer;
   };
 
+  const setUp = validation.onContextBuilding;
   return {
     ...validation,
+    // Extended validation puts its rules into every request's context (a copy of the whole
+    // context); only requests that will validate need them, so that is done in onExecute below.
+    onContextBuilding: undefined,
     onExecute(payload: OnExecutePayload) {
       const args: ExecutionArgs = payload.args;
       const document = args.document;
@@ -68,6 +72,12 @@ export function rememberAllowedDecisions(validation: Plugin): Plugin {
       const key = cacheable(document) ? `${args.operationName ?? ''}\n${principalClassOf(principal)}` : undefined;
       if (key !== undefined && allowed.get(document)?.has(key)) return undefined;
 
+      const context = args.contextValue as Record<string | symbol, unknown>;
+      void setUp?.({
+        context,
+        extendContext: (extension: Record<string | symbol, unknown>) => Object.assign(context, extension),
+        breakContextBuilding: () => undefined,
+      } as unknown as Parameters<NonNullable<Plugin['onContextBuilding']>>[0]);
       let refused = false;
       const hooks = validate({
         ...payload,
