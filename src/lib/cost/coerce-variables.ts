@@ -26,3 +26,22 @@ export function coerceVariables(
   if ('errors' in result && result.errors) return undefined;
   return { ...(result.coerced as Record<string, unknown>), ...asSent };
 }
+
+// The estimate and the actual cost of one request read the same variables: coerce them once.
+// Keyed by the raw variables object, which the limits plugin passes to both.
+const coercions = new WeakMap<object, { definitions: readonly VariableDefinitionNode[]; coerced: Record<string, unknown> | undefined }>();
+
+/** coerceVariables, remembered per raw variables object; {} for an operation without variables. */
+export function coerceVariablesOnce(
+  schema: GraphQLSchema,
+  definitions: readonly VariableDefinitionNode[],
+  variables: Record<string, unknown> | null | undefined,
+): Record<string, unknown> | undefined {
+  if (!definitions.length) return {};
+  const raw = variables ?? {};
+  const known = coercions.get(raw);
+  if (known && known.definitions === definitions) return known.coerced;
+  const coerced = coerceVariables(schema, definitions, raw);
+  coercions.set(raw, { definitions, coerced });
+  return coerced;
+}

@@ -20,9 +20,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type VariableDefinitionNode,
 } from 'graphql';
-import { coerceVariables } from './coerce-variables.js';
+import { coerceVariablesOnce } from './coerce-variables.js';
 
 /**
  * A static cost estimate after the IBM GraphQL cost specification (ibm.github.io/graphql-specs):
@@ -145,7 +144,7 @@ function startWalk(
   if (!root) return undefined;
   // Variables make the cost depend on the request, not the document alone.
   if (operation.variableDefinitions?.length) dynamic.used = true;
-  const coerced = coercedVariables(input, operation.variableDefinitions ?? []);
+  const coerced = coerceVariablesOnce(input.schema, operation.variableDefinitions ?? [], input.variables);
   if (!coerced) return undefined;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of input.document.definitions) {
@@ -167,21 +166,6 @@ function startWalk(
     dynamic,
   };
   return { walk, operation, root };
-}
-
-// The estimate and the actual cost of one request read the same variables: coerce them once.
-// Keyed by the raw variables object, which the limits plugin passes to both.
-const coercions = new WeakMap<object, { definitions: readonly VariableDefinitionNode[]; coerced: Record<string, unknown> | undefined }>();
-
-/** The operation's variables coerced with its defaults; undefined when they do not coerce. */
-function coercedVariables(input: CostInput, definitions: readonly VariableDefinitionNode[]): Record<string, unknown> | undefined {
-  if (!definitions.length) return {};
-  const raw = input.variables ?? {};
-  const known = coercions.get(raw);
-  if (known && known.definitions === definitions) return known.coerced;
-  const coerced = coerceVariables(input.schema, definitions, raw);
-  coercions.set(raw, { definitions, coerced });
-  return coerced;
 }
 
 interface Collected {
