@@ -6,7 +6,7 @@ import { loadTrustedDocuments } from './lib/trusted-documents.js';
 import { predictCost } from './lib/cost/predict-cost.js';
 import { createLimitStore } from './lib/limits/fallback-store.js';
 import { yogaLogger } from './lib/yoga-logger.js';
-import { authenticateAccessToken, authenticateCachedAccessToken } from './modules/auth/authenticate.js';
+import { authenticateAccessToken } from './modules/auth/authenticate.js';
 import { authRuntime } from './modules/auth/auth-runtime.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useAuthorization } from './plugins/use-authorization.js';
@@ -113,8 +113,8 @@ export function createApp(deps: AppDeps): App {
       // Who is calling (a bad credential is refused even on public fields), then what they may
       // do: both before any resolver runs.
       useAuthentication({
-        verifyAccessToken: (token) => authenticateCachedAccessToken(deps, token) ?? authenticateAccessToken(deps, token),
-        verifyApiKey: (key) => deps.apiKeys.verifyCached(key) ?? deps.apiKeys.verify(key),
+        verifyAccessToken: (token) => authenticateAccessToken(deps, token),
+        verifyApiKey: (key) => deps.apiKeys.verify(key),
       }),
       useAuthorization({
         onDenied: (denied, context) =>
