@@ -1,5 +1,6 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AppContext, AppDeps, ServerContext } from './context.js';
+import { ByteBodyResponse } from './lib/byte-body-response.js';
 import { clientAddress, createProxyTrust } from './lib/client-address.js';
 import { isSecureRequest, peerAddress } from './lib/transport.js';
 import { loadTrustedDocuments } from './lib/trusted-documents.js';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): App {
 
   return createYoga<ServerContext, Omit<AppContext, keyof ServerContext | 'request'>>({
     schema,
+    fetchAPI: { Response: ByteBodyResponse },
     logging: yogaLogger(logger),
     // Never dev mode: no stack or original error ever reaches a client.
     maskedErrors: { maskError, isDev: false },
