@@ -12,6 +12,7 @@ import { authRuntime } from './modules/auth/auth-runtime.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useAuthorization } from './plugins/use-authorization.js';
 import { useBulkNumberArguments } from './plugins/use-bulk-number-arguments.js';
+import { useBulkResults } from './plugins/use-bulk-results.js';
 import { maskError, useContractErrors } from './plugins/use-contract-errors.js';
 import { useCors } from './plugins/use-cors.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
@@ -131,6 +132,8 @@ export function createApp(deps: AppDeps): App {
             details: { errorCode: denied.decision.code },
           }),
       }),
+      // Before the limits: their refund walk reads the data, which must hold the lists by then.
+      useBulkResults(),
       // After authorization: a request it refuses is never charged, and limits key on the principal.
       useLimits({
         schema,

@@ -17,7 +17,7 @@ function strength(): ZxcvbnFactory {
   return estimator;
 }
 
-const LATIN1 = /^[\u0000-\u00ff]*$/;
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /**
  * The word lists with every Latin-1 word as a one-byte string. zxcvbn-ts unpacks its English
@@ -30,7 +30,7 @@ const LATIN1 = /^[\u0000-\u00ff]*$/;
 function oneByteDictionary(lists: Record<string, string[]>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, words] of Object.entries(lists)) {
-    out[name] = words.map((word) => (LATIN1.test(word) ? Buffer.from(word, 'latin1').toString('latin1') : word));
+    out[name] = words.map((word) => (BEYOND_LATIN1.test(word) ? word : Buffer.from(word, 'latin1').toString('latin1')));
   }
   return out;
 }

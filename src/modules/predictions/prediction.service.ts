@@ -116,6 +116,13 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     const output = await runModel(deps, model, new Float32Array(values), rows, { owner: p.userId, deadlineAt });
     const latencyMs = performance.now() - started;
     const cols = columnsOf(output.dims, output.data.length, rows);
+    // An input inside every declared range can still overflow a model (float32 tops out near
+    // 3.4e38): no Float can carry Infinity or NaN, so it is the row's problem, not a stored answer.
+    const overflow = firstNonFinite(output.data);
+    if (overflow >= 0) {
+      const row = Math.floor(overflow / cols);
+      throw badUserInput(`Row ${row}: the model's output is ${output.data[overflow]}, not a finite number; this row is outside what the model can answer.`, { row });
+    }
 
     const stored = {
       user_id: p.userId,
@@ -149,6 +156,12 @@ export async function predict(deps: PredictionServiceDeps, principal: Principal 
     if (!winner) throw badRequest('This Idempotency-Key is in use; retry.');
     return replay(winner, model.id, digest, request.inputs);
   });
+}
+
+/** The index of the first value that is Infinity or NaN, or -1. */
+function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
 }
 
 /** The caller's own prediction; another user's id is NOT_FOUND exactly like a missing one. */

@@ -4,6 +4,7 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 import { getModelOfPrediction } from '../models/model.service.js';
 import { modelServiceDeps } from '../models/service-deps.js';
 import { bulkArgument } from '../../lib/bulk-arguments.js';
+import { bulkResult } from '../../lib/bulk-results.js';
 import { recordPredictCharge } from './predict-charges.js';
 import { encodeCursor, getPrediction, listPredictions, predict } from './prediction.service.js';
 
@@ -38,8 +39,9 @@ export const predictionResolvers: Resolvers = {
       if (!model) throw internalError();
       return model;
     },
-    outputs: (prediction) => prediction.outputs,
-    labels: (prediction) => prediction.labels,
+    // Thousands of numbers and labels: put into the answer whole (plugins/use-bulk-results.ts).
+    outputs: (prediction, _args, context, info) => bulkResult(context, info, prediction.outputs),
+    labels: (prediction, _args, context, info) => bulkResult(context, info, prediction.labels),
     warnings: (prediction) => prediction.warnings,
     latencyMs: (prediction) => prediction.latency_ms,
     createdAt: (prediction) => prediction.created_at,

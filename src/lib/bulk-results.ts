@@ -1,0 +1,46 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { completesToItself } from './leaf-lists.js';
+
+/** Shorter lists go the usual way: the saving would not pay for the check. */
+const MIN_ITEMS = 64;
+
+export type ResponsePath = ReadonlyArray<string | number>;
+
+/** A list handed over during one execution, and where in the result it belongs. */
+export interface BulkResult {
+  path: ResponsePath;
+  value: readonly unknown[];
+}
+
+// Per request context, while useBulkResults lets it: the lists to put back after execution.
+const pending = new WeakMap<object, BulkResult[]>();
+
+export function openBulkResults(context: object): BulkResult[] {
+  const results: BulkResult[] = [];
+  pending.set(context, results);
+  return results;
+}
+
+export function closeBulkResults(context: object): void {
+  pending.delete(context);
+}
+
+/**
+ * A field's answer that is a big list of leaf values (plugins/use-bulk-results.ts): when the
+ * plugin runs for this request and completing the list would only copy it, execution gets an
+ * empty list and the plugin puts this one at the field's path afterwards. Otherwise (a NaN in a
+ * Float list, a type whose serialize changes values, a short list) it is returned for execution
+ * to complete as usual, errors and all.
+ */
+export function bulkResult<T>(context: object, info: GraphQLResolveInfo, value: T): T {
+  const results = pending.get(context);
+  if (!results || !Array.isArray(value) || value.length < MIN_ITEMS || !completesToItself(info.returnType, value)) return value;
+  results.push({ path: pathOf(info.path), value });
+  return [] as T;
+}
+
+function pathOf(path: GraphQLResolveInfo['path']): ResponsePath {
+  const keys: Array<string | number> = [];
+  for (let at: GraphQLResolveInfo['path'] | undefined = path; at; at = at.prev) keys.push(at.key);
+  return keys.reverse();
+}

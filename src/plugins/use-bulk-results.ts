@@ -1,0 +1,45 @@
+import type { ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { closeBulkResults, openBulkResults, type BulkResult } from '../lib/bulk-results.js';
+
+/**
+ * Puts back the big leaf lists that resolvers handed to `bulkResult` (lib/bulk-results.ts):
+ * graphql-js completes each item of a list one at a time, with a path object, an iterator step
+ * and a serialize call apiece, and for `predict`'s 10 000 rows of outputs and labels that was
+ * the largest part of the request's work and half of its garbage. Execution completes an empty
+ * list in their place; here each list goes to its path in the result, where completion would
+ * have put an equal copy. A path whose parent an error nulled stays null, as it would have.
+ *
+ * Keep it before any plugin whose onExecuteDone reads the data (the limits' refund walk): those
+ * hooks run in plugin order. Incremental delivery is not enabled in this server, so a result
+ * is always one object.
+ */
+export function useBulkResults(): Plugin {
+  return {
+    onExecute({ args }) {
+      const context = args.contextValue as object;
+      const results = openBulkResults(context);
+      return {
+        onExecuteDone({ result }) {
+          closeBulkResults(context);
+          if (results.length === 0 || !result || Symbol.asyncIterator in result) return;
+          const data = (result as ExecutionResult).data;
+          for (const bulk of results) place(data, bulk);
+        },
+      };
+    },
+  };
+}
+
+function place(data: unknown, { path, value }: BulkResult): void {
+  let parent = data as Record<string | number, unknown> | null | undefined;
+  for (let i = 0; i < path.length - 1; i++) {
+    const next = parent?.[path[i]!];
+    if (next === null || typeof next !== 'object') return;
+    parent = next as Record<string | number, unknown>;
+  }
+  const key = path[path.length - 1]!;
+  const placeholder = parent?.[key];
+  // Only the empty list execution completed for it: anything else means the path moved.
+  if (parent && Array.isArray(placeholder) && placeholder.length === 0) parent[key] = value;
+}
