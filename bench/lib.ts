@@ -1,8 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
+
+/**
+ * The Node flags `npm start` gives modelgate (package.json's start script), so that a bench
+ * server runs the way the product does. The comparisons give them to the other side too, where
+ * the side is a product (bare yoga, the Apollo peer); the JSON floor is measured both without
+ * them, as issue 6 defines it, and with them.
+ */
+export const START_NODE_FLAGS: readonly string[] = (() => {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  return scripts['start']!.split(/\s+/).filter((word) => word.startsWith('--'));
+})();
 
 export interface BenchServer {
   readonly url: string;
@@ -18,11 +30,11 @@ export interface BenchServer {
  * Starts a server script (TypeScript, via tsx) in its own process and waits until it printed
  * `LISTENING <port>` and every other marker named in `waitFor`.
  */
-export function startServer(script: string, env: Record<string, string> = {}, waitFor: string[] = []): Promise<BenchServer> {
+export function startServer(script: string, env: Record<string, string> = {}, waitFor: string[] = [], nodeFlags: readonly string[] = START_NODE_FLAGS): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
     const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
+    const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'development', ...env },
       stdio: ['pipe', 'pipe', 'inherit'],

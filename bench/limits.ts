@@ -10,6 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { HAS_REDIS_SERVER, RedisServer } from '../test/helpers/redis-server.js';
+import { START_NODE_FLAGS } from './lib.js';
 
 export interface LimitsBenchRow {
   mode: 'off' | 'memory' | 'redis';
@@ -31,7 +32,7 @@ const QUERY = JSON.stringify({ query: '{ ping items(first: 5) { id name } }' });
 
 async function startServer(mode: string, redisUrl: string | undefined): Promise<{ child: ChildProcess; port: number }> {
   const script = fileURLToPath(new URL('./limits-server.ts', import.meta.url));
-  const child = fork(script, [mode, ...(redisUrl ? [redisUrl] : [])], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(script, [mode, ...(redisUrl ? [redisUrl] : [])], { execArgv: [...START_NODE_FLAGS, '--import', 'tsx'], stdio: 'inherit' });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`bench server (${mode}) exited with ${code}`)));
