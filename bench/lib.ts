@@ -117,16 +117,19 @@ export async function measure(scenario: Scenario, warmUp = true): Promise<Measur
 
 /**
  * Measures several scenarios in alternating one-second rounds, so that load drifting on a shared
- * machine is charged to all of them alike instead of to whichever ran last. Requests/s is the
- * total over all rounds; p99 is the median of the rounds' p99s.
+ * machine is charged to all of them alike instead of to whichever ran last, in an order rotated
+ * every round. Requests/s is the total over all rounds; p99 is the median of the rounds' p99s.
  */
 export async function measureInterleaved(scenarios: Scenario[], durationSeconds: number): Promise<Measured[]> {
   for (const scenario of scenarios) await measure({ ...scenario, durationSeconds: 1 }, false); // warm-up
   const rounds = Math.max(2, Math.round(durationSeconds));
   const totals = scenarios.map((scenario) => ({ name: scenario.name, requests: 0, seconds: 0, p99s: [] as number[], non2xx: 0, errors: 0 }));
   for (let round = 0; round < rounds; round++) {
-    for (const [i, scenario] of scenarios.entries()) {
-      const result = await measure({ ...scenario, durationSeconds: 1 }, false);
+    // Each round starts one scenario later: a scenario that always followed the same one would
+    // always meet the garbage (and the idle time) that one left on a shared server.
+    for (let step = 0; step < scenarios.length; step++) {
+      const i = (round + step) % scenarios.length;
+      const result = await measure({ ...scenarios[i]!, durationSeconds: 1 }, false);
       const total = totals[i]!;
       total.requests += result.requestsPerSecond;
       total.seconds += 1;
