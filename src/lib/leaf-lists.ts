@@ -30,7 +30,8 @@ function build(type: GraphQLOutputType, nullable: boolean): Check {
   return nullable ? (value) => value === null || value === undefined || nonNull(value) : (value) => value !== null && value !== undefined && nonNull(value);
 }
 
-// A list of leaves is checked in one loop: a call per item would box every number it passes.
+// A list of leaves is checked in one loop with a plain test per item (small enough for V8 to
+// inline), not through a chain of closures per item.
 function listCheck(itemType: GraphQLOutputType): Check {
   const nullableItems = !isNonNullType(itemType);
   const leaf = isNonNullType(itemType) ? itemType.ofType : itemType;
