@@ -12,17 +12,21 @@ export interface BulkResult {
   value: readonly unknown[];
 }
 
-// Per request context, while useBulkResults lets it: the lists to put back after execution.
+// Request contexts whose execution useBulkResults watches, and the lists handed over in each
+// (made on the first one: most requests hand over none, and pay only for the set).
+const watched = new WeakSet<object>();
 const pending = new WeakMap<object, BulkResult[]>();
 
-export function openBulkResults(context: object): BulkResult[] {
-  const results: BulkResult[] = [];
-  pending.set(context, results);
-  return results;
+export function watchBulkResults(context: object): void {
+  watched.add(context);
 }
 
-export function closeBulkResults(context: object): void {
+/** Ends the watch and returns the lists handed over meanwhile, if any. */
+export function takeBulkResults(context: object): BulkResult[] | undefined {
+  watched.delete(context);
+  const results = pending.get(context);
   pending.delete(context);
+  return results;
 }
 
 /**
@@ -33,8 +37,9 @@ export function closeBulkResults(context: object): void {
  * to complete as usual, errors and all.
  */
 export function bulkResult<T>(context: object, info: GraphQLResolveInfo, value: T): T {
-  const results = pending.get(context);
-  if (!results || !Array.isArray(value) || value.length < MIN_ITEMS || !completesToItself(info.returnType, value)) return value;
+  if (!watched.has(context) || !Array.isArray(value) || value.length < MIN_ITEMS || !completesToItself(info.returnType, value)) return value;
+  let results = pending.get(context);
+  if (!results) pending.set(context, (results = []));
   results.push({ path: pathOf(info.path), value });
   return [] as T;
 }

@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { closeBulkResults, openBulkResults, type BulkResult } from '../lib/bulk-results.js';
+import { takeBulkResults, watchBulkResults, type BulkResult } from '../lib/bulk-results.js';
 
 /**
  * Puts back the big leaf lists that resolvers handed to `bulkResult` (lib/bulk-results.ts):
@@ -15,18 +15,19 @@ import { closeBulkResults, openBulkResults, type BulkResult } from '../lib/bulk-
  * is always one object.
  */
 export function useBulkResults(): Plugin {
+  // One hook object for every request: nothing is made per request but the watch itself.
+  const afterExecution = {
+    onExecuteDone({ args, result }: { args: { contextValue: unknown }; result: unknown }) {
+      const results = takeBulkResults(args.contextValue as object);
+      if (!results || !result || Symbol.asyncIterator in (result as object)) return;
+      const data = (result as ExecutionResult).data;
+      for (const bulk of results) place(data, bulk);
+    },
+  };
   return {
     onExecute({ args }) {
-      const context = args.contextValue as object;
-      const results = openBulkResults(context);
-      return {
-        onExecuteDone({ result }) {
-          closeBulkResults(context);
-          if (results.length === 0 || !result || Symbol.asyncIterator in result) return;
-          const data = (result as ExecutionResult).data;
-          for (const bulk of results) place(data, bulk);
-        },
-      };
+      watchBulkResults(args.contextValue as object);
+      return afterExecution;
     },
   };
 }

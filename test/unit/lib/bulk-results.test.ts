@@ -1,6 +1,6 @@
 import { buildSchema as parseSdl, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { bulkResult, closeBulkResults, openBulkResults } from '../../../src/lib/bulk-results.js';
+import { bulkResult, takeBulkResults, watchBulkResults } from '../../../src/lib/bulk-results.js';
 import { completesToItself } from '../../../src/lib/leaf-lists.js';
 import { buildSchema } from '../../../src/schema.js';
 
@@ -51,21 +51,20 @@ describe('bulkResult', () => {
 
   it('hands execution an empty list and keeps the list with its path while the plugin runs', () => {
     const context = {};
-    const results = openBulkResults(context);
+    watchBulkResults(context);
     expect(bulkResult(context, info, rows)).toEqual([]);
-    expect(results).toEqual([{ path: ['predict', 'outputs'], value: rows }]);
-    closeBulkResults(context);
+    expect(takeBulkResults(context)).toEqual([{ path: ['predict', 'outputs'], value: rows }]);
     expect(bulkResult(context, info, rows)).toBe(rows);
   });
 
   it('returns the list itself for execution to complete when it is short or not a plain copy', () => {
     const context = {};
-    const results = openBulkResults(context);
+    watchBulkResults(context);
     const short = rows.slice(0, 10);
     expect(bulkResult(context, info, short)).toBe(short);
     const withNaN = [...rows, [Number.NaN, 0]];
     expect(bulkResult(context, info, withNaN)).toBe(withNaN);
     expect(bulkResult({}, info, rows)).toBe(rows);
-    expect(results).toEqual([]);
+    expect(takeBulkResults(context)).toBeUndefined();
   });
 });
