@@ -4,6 +4,7 @@ import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { Clock } from '../clock.js';
 import type { AppContext } from '../context.js';
 import { queryTooComplex, rateLimited } from '../errors.js';
+import { isoTimestamp } from '../lib/iso-timestamp.js';
 import { actualCost, estimateCost, type CostInput, type FieldCostHook } from '../lib/cost/estimate-cost.js';
 import { budgetCharge, callerOf } from '../lib/limits/identity.js';
 import type { Charge, ConsumeResult, LimitState, LimitStore } from '../lib/limits/limit-store.js';
@@ -96,7 +97,7 @@ export function useLimits(options: LimitsOptions): Plugin {
     }
 
     return {
-      onExecuteDone({ result: executed, setResult }) {
+      onExecuteDone({ result: executed }) {
         if (!executed || Symbol.asyncIterator in executed) return;
         const done = executed as ExecutionResult;
         // Nothing reserved, nothing to refund: skip walking the data.
@@ -108,7 +109,9 @@ export function useLimits(options: LimitsOptions): Plugin {
           void (result.store ?? store).refund([{ ...budget, amount: unused }]).catch(() => undefined);
           report.remaining = Math.min(report.limit, report.remaining + unused);
         }
-        if (identified) setResult({ ...done, extensions: { ...done.extensions, cost: costExtension(report) } });
+        // Each request's result is its own fresh object (the executor's, or a plugin's early answer),
+        // so the cost goes onto it: copying the result costs more than everything else done here.
+        if (identified) (done as { extensions?: Record<string, unknown> }).extensions = { ...done.extensions, cost: costExtension(report) };
       },
     };
   }
@@ -176,6 +179,7 @@ function costExtension(report: CostReport) {
     actual: report.actual,
     limit: report.limit,
     remaining: report.remaining,
-    resetAt: new Date(report.resetAt).toISOString(),
+    resetAt: isoTimestamp(report.resetAt),
   };
 }
+
