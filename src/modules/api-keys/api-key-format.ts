@@ -13,7 +13,8 @@ const PREFIX: Record<KeyEnvironment, string> = { LIVE: 'mg_live_', TEST: 'mg_tes
 /** 30 base62 characters carry 30 * log2(62) = 178.6 bits. */
 export const RANDOM_LENGTH = 30;
 const CHECKSUM_LENGTH = 6;
-const MAX_KEY_LENGTH = 128;
+/** Longer is refused before any work (a real key is 44 characters). */
+export const MAX_KEY_LENGTH = 128;
 
 function checksum(body: string): string {
   return encodeBase62(crc32(body), CHECKSUM_LENGTH);

@@ -7,7 +7,7 @@ import type { Logger } from '../../logger.js';
 import { ROLE_SCOPES, type Principal, type Scope } from '../auth/principal.js';
 import type { Role } from '../users/user.table.js';
 import { ApiKeyCache } from './api-key-cache.js';
-import { generateApiKey, parseApiKey, type KeyEnvironment } from './api-key-format.js';
+import { generateApiKey, MAX_KEY_LENGTH, parseApiKey, type KeyEnvironment } from './api-key-format.js';
 import {
   countLiveKeys,
   findKeyByHash,
@@ -99,7 +99,9 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
 
   /** The fast case: a well-formed key verified before and still valid; undefined otherwise. */
   function rememberedPrincipal(key: string): Principal | undefined {
-    if (!parseApiKey(key)) return undefined;
+    // No parse here: only keys that parsed are ever cached, and a hit is the same text (its
+    // SHA-256). The length bound keeps an oversized header from being hashed before it is refused.
+    if (key.length > MAX_KEY_LENGTH) return undefined;
     const at = now();
     const verified = cache.get(cacheKeyOf(key), at);
     if (!verified || (verified.validUntil !== null && verified.validUntil <= at)) return undefined;
