@@ -85,6 +85,8 @@ interface StaticCost {
   walk: Walk;
   operation: OperationDefinitionNode;
   root: GraphQLObjectType;
+  /** The operation's merged top-level fields, found by the first actual walk. */
+  rootFields?: Selected[];
 }
 
 // Per options object, per parsed document, per operation name.
@@ -125,9 +127,11 @@ export function actualCost(input: CostInput, data: Record<string, unknown> | nul
     // The document's part of the walk is reused; only the context and the data are this request's.
     // Written out rather than spread: this runs on every identified request, and a spread with
     // overrides costs several times a literal.
-    const { schema, fragments, variables, options: walkOptions, ids, nextId, collected, plans, args, dynamic } = known.walk;
-    const walk: Walk = { schema, fragments, variables, context: input.context, options: walkOptions, actual: true, memo: new Map(), ids, nextId, collected, plans, args, dynamic };
-    const total = selectionCost(walk, [known.operation.selectionSet], known.root, data ?? {}, undefined);
+    // (The memo serves estimates only: an actual walk neither reads nor writes it.)
+    const { schema, fragments, variables, options: walkOptions, memo, ids, nextId, collected, plans, args, dynamic } = known.walk;
+    const walk: Walk = { schema, fragments, variables, context: input.context, options: walkOptions, actual: true, memo, ids, nextId, collected, plans, args, dynamic };
+    known.rootFields ??= fieldsOf(walk, [known.operation.selectionSet], known.root).fields;
+    const total = fieldsCost(walk, known.rootFields, data ?? {}, undefined);
     known.walk.nextId = walk.nextId;
     return total;
   }
@@ -246,6 +250,8 @@ interface FieldPlan {
   listSize: ListSize | undefined;
   childSets: SelectionSetNode[];
   childSized: Sized;
+  /** The merged fields of `childSets` on `named`, found once for the data's every object. */
+  childFields?: Selected[];
 }
 
 /** What a field costs apart from its data: the same for every item of a list, so planned once per walk. */
@@ -276,17 +282,19 @@ function planOf(walk: Walk, selected: Selected): FieldPlan {
 }
 
 function fieldCost(walk: Walk, selected: Selected, value: unknown, sized: Sized): number {
-  const { weight, isList, named, listSize, childSets, childSized } = planOf(walk, selected);
+  const plan = planOf(walk, selected);
+  const { weight, isList, named, listSize, childSets, childSized } = plan;
 
   if (walk.actual) {
     if (value === null || value === undefined) return weight;
     // A list of free leaves (predict's outputs: tens of thousands of numbers) costs nothing
     // whatever its length: no need to walk it.
     if (weight === 0 && !childSets.length) return 0;
-    const items = isList ? flatten(value) : [value];
+    if (!isList) return weight + (childSets.length && isCompositeType(named) ? fieldsCost(walk, childFieldsOf(walk, plan), value, childSized) : 0);
+    const items = flatten(value);
     let children = 0;
     if (childSets.length && isCompositeType(named)) {
-      const { fields } = fieldsOf(walk, childSets, named);
+      const fields = childFieldsOf(walk, plan);
       for (const item of items) children += fieldsCost(walk, fields, item, childSized);
     }
     return items.length * weight + children;
@@ -300,6 +308,10 @@ function fieldCost(walk: Walk, selected: Selected, value: unknown, sized: Sized)
     : 1;
   const children = childSets.length && isCompositeType(named) ? selectionCost(walk, childSets, named, undefined, childSized) : 0;
   return multiplier * (weight + children);
+}
+
+function childFieldsOf(walk: Walk, plan: FieldPlan): Selected[] {
+  return (plan.childFields ??= fieldsOf(walk, plan.childSets, plan.named as GraphQLCompositeType).fields);
 }
 
 function flatten(value: unknown): unknown[] {
