@@ -50,7 +50,9 @@ function dependsOnVariables(document: DocumentNode): boolean {
 export function rememberAllowedDecisions(validation: Plugin): Plugin {
   const validate = validation.onExecute;
   if (!validate) return validation;
-  const allowed = new WeakMap<DocumentNode, Set<string>>();
+  // Document, then operation name, then principal class: the class strings are the shared ones
+  // principalClassOf keeps, so no key string is built (and hashed) per request.
+  const allowed = new WeakMap<DocumentNode, Map<string, Set<string>>>();
   const variableDependent = new WeakMap<DocumentNode, boolean>();
 
   const cacheable = (document: DocumentNode) => {
@@ -69,8 +71,9 @@ export function rememberAllowedDecisions(validation: Plugin): Plugin {
       const args: ExecutionArgs = payload.args;
       const document = args.document;
       const principal = (args.contextValue as { principal?: Principal } | undefined)?.principal;
-      const key = cacheable(document) ? `${args.operationName ?? ''}\n${principalClassOf(principal)}` : undefined;
-      if (key !== undefined && allowed.get(document)?.has(key)) return undefined;
+      const operation = args.operationName ?? '';
+      const principalClass = cacheable(document) ? principalClassOf(principal) : undefined;
+      if (principalClass !== undefined && allowed.get(document)?.get(operation)?.has(principalClass)) return undefined;
 
       const context = args.contextValue as Record<string | symbol, unknown>;
       void setUp?.({
@@ -88,10 +91,12 @@ export function rememberAllowedDecisions(validation: Plugin): Plugin {
       });
       if (!refused) {
         args.document = document;
-        if (key !== undefined) {
-          let keys = allowed.get(document);
-          if (!keys) allowed.set(document, (keys = new Set()));
-          keys.add(key);
+        if (principalClass !== undefined) {
+          let byOperation = allowed.get(document);
+          if (!byOperation) allowed.set(document, (byOperation = new Map()));
+          let classes = byOperation.get(operation);
+          if (!classes) byOperation.set(operation, (classes = new Set()));
+          classes.add(principalClass);
         }
       }
       return hooks;
