@@ -12,7 +12,7 @@ import {
   findChildToken,
   findSessionIdByTokenHash,
   insertRefreshToken,
-  insertSession,
+  insertSessionWithToken,
   lockRefreshToken,
   markRotated,
   revokeSessions,
@@ -57,14 +57,10 @@ export async function startSession(ctx: ServiceContext, user: UserRow): Promise<
   const absoluteExpiresAt = now + absoluteTtlSeconds * 1000;
   const sessionId = randomUUID();
   const refreshToken = newOpaqueToken();
-  await deps.database.db.transaction().execute(async (tx) => {
-    await insertSession(tx, {
-      id: sessionId,
-      user_id: user.id,
-      created_at: new Date(now),
-      absolute_expires_at: new Date(absoluteExpiresAt),
-    });
-    await insertRefreshToken(tx, {
+  await insertSessionWithToken(
+    deps.database.db,
+    { id: sessionId, user_id: user.id, created_at: new Date(now), absolute_expires_at: new Date(absoluteExpiresAt) },
+    {
       id: randomUUID(),
       session_id: sessionId,
       parent_id: null,
@@ -73,8 +69,8 @@ export async function startSession(ctx: ServiceContext, user: UserRow): Promise<
       expires_at: new Date(Math.min(now + idleTtlSeconds * 1000, absoluteExpiresAt)),
       rotated_at: null,
       child_sealed: null,
-    });
-  });
+    },
+  );
   return { accessToken: await issueAccessToken(deps, user, sessionId), refreshToken, expiresIn: deps.config.jwt.accessTokenTtlSeconds, user };
 }
 
