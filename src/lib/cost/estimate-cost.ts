@@ -93,8 +93,18 @@ interface StaticCost {
 const staticCosts = new WeakMap<CostOptions, WeakMap<DocumentNode, Map<string, StaticCost>>>();
 const NO_OPTIONS: CostOptions = {};
 
+// A document whose cost depends on the request (variables, a hook) is walked for its estimate;
+// that walk (plans, arguments, merged fields) is kept for the same request's actual cost, keyed
+// by the request's input object, instead of being made again from the start.
+const requestWalks = new WeakMap<CostInput, { options: CostOptions; known: StaticCost }>();
+
 function staticCostOf(input: CostInput, options: CostOptions): StaticCost | undefined {
   return staticCosts.get(options)?.get(input.document)?.get(input.operationName ?? '');
+}
+
+function knownWalkOf(input: CostInput, options: CostOptions): StaticCost | undefined {
+  const forRequest = requestWalks.get(input);
+  return forRequest?.options === options ? forRequest.known : staticCostOf(input, options);
 }
 
 function rememberStatic(input: CostInput, options: CostOptions, known: StaticCost): void {
@@ -114,6 +124,7 @@ export function estimateCost(input: CostInput, options: CostOptions = NO_OPTIONS
   if (!start) return 0;
   const estimate = selectionCost(start.walk, [start.operation.selectionSet], start.root, undefined, undefined);
   if (!dynamic.used) rememberStatic(input, options, { estimate, ...start });
+  else requestWalks.set(input, { options, known: { estimate, ...start } });
   return estimate;
 }
 
@@ -122,7 +133,7 @@ export function estimateCost(input: CostInput, options: CostOptions = NO_OPTIONS
  * (never resolved) free. Shopify's "actual cost", refunded against the reservation.
  */
 export function actualCost(input: CostInput, data: Record<string, unknown> | null | undefined, options: CostOptions = NO_OPTIONS): number {
-  const known = staticCostOf(input, options);
+  const known = knownWalkOf(input, options);
   if (known) {
     // The document's part of the walk is reused; only the context and the data are this request's.
     // Written out rather than spread: this runs on every identified request, and a spread with

@@ -134,4 +134,17 @@ describe('the actual cost', () => {
     }
     expect(responses.map((data) => actualCost({ schema, document: estimated }, data))).toEqual([1 + 2 * 2 + 7, 7, 3 + 1 * 2 + 1 * 2]);
   });
+
+  it("reuses a request's own walk when the cost depends on its variables, and only for that request", () => {
+    const document = parse('query($n: Int) { models { id versions(first: $n) { id } } report }');
+    const data = { models: [{ id: 'a', versions: [{ id: '1' }, { id: '2' }] }, { id: 'b', versions: [] }], report: 'r' };
+    const first = { schema, document, variables: { n: 30 } };
+    const second = { schema, document, variables: { n: 2 } };
+    expect(estimateCost(first)).toBe(10 * (1 + 30 * 2) + 7);
+    expect(estimateCost(second)).toBe(10 * (1 + 2 * 2) + 7);
+    // Each request's actual cost is what a walk made from nothing gets for its data.
+    expect(actualCost(first, data)).toBe(actualCost({ schema, document, variables: { n: 30 } }, data));
+    expect(actualCost(second, { models: null })).toBe(actualCost({ schema, document, variables: { n: 2 } }, { models: null }));
+    expect(actualCost(first, data)).toBe(2 * 1 + 2 * 2 + 7);
+  });
 });
