@@ -182,4 +182,3 @@ function costExtension(report: CostReport) {
     resetAt: isoTimestamp(report.resetAt),
   };
 }
-

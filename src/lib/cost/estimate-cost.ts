@@ -135,8 +135,8 @@ export function estimateCost(input: CostInput, options: CostOptions = NO_OPTIONS
 export function actualCost(input: CostInput, data: Record<string, unknown> | null | undefined, options: CostOptions = NO_OPTIONS): number {
   const known = knownWalkOf(input, options);
   if (known) {
-    // The document's part of the walk is reused; only the context and the data are this request's.
-    // Written out rather than spread: this runs on every identified request, and a spread with
+    // The document's part of the walk (or this request's own, see requestWalks) is reused; only the
+    // context and the data are new. Written out rather than spread: this runs on every identified request, and a spread with
     // overrides costs several times a literal.
     // (The memo serves estimates only: an actual walk neither reads nor writes it.)
     const { schema, fragments, variables, options: walkOptions, memo, ids, nextId, collected, plans, args, dynamic } = known.walk;

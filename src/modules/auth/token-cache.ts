@@ -14,8 +14,8 @@ interface Entry {
 }
 
 /**
- * Verified access tokens, keyed by the exact token string, kept until their `exp`: a token is
- * verified once, not on every request. Bounded; the oldest entries go first.
+ * Verified access tokens, answered for the exact token string only, kept until their `exp`: a
+ * token is verified once, not on every request. Bounded; the oldest entries go first.
  *
  * Two tokens with one ending share a slot: the later verified one takes it, and the other is
  * verified again on its next use. A token made up to end like a cached one only misses the cache.
