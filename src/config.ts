@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseDurationSeconds } from './duration.js';
 
@@ -153,7 +154,9 @@ const schema = z.object({
   BUDGET_FREE: positiveInt(1000),
   BUDGET_PRO: positiveInt(20_000),
   BUDGET_ENTERPRISE: positiveInt(200_000),
-  PASSWORD_HASH_CONCURRENCY: positiveInt(2),
+  // One core is always left to the event loop: on 2 cores, two hashes at once (even at niceness 10)
+  // took the core that token checks needed and doubled their p99 under a login burst.
+  PASSWORD_HASH_CONCURRENCY: positiveInt(Math.max(1, availableParallelism() - 1)),
   PREDICTION_TIMEOUT: duration('5s'),
   INFERENCE_PROCESSES: positiveInt(2),
   INFERENCE_QUEUE_SIZE: positiveInt(64),

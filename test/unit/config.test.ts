@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -27,6 +28,9 @@ describe('config', () => {
     expect(config.limits.maxBodyBytes).toBe(1024 * 1024);
     expect(config.publicUrl).toBe('http://localhost:4000');
     expect(config.oidcPostLoginUrl).toBe('http://localhost:4000');
+    // Hashing leaves one core to the event loop (and never runs fewer than one hash).
+    expect(config.passwordHashConcurrency).toBe(Math.max(1, availableParallelism() - 1));
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashConcurrency).toBe(3);
   });
 
   it('is frozen all the way down', () => {
