@@ -118,33 +118,36 @@ export async function measure(scenario: Scenario, warmUp = true): Promise<Measur
 /**
  * Measures several scenarios in alternating one-second rounds, so that load drifting on a shared
  * machine is charged to all of them alike instead of to whichever ran last, in an order rotated
- * every round. Requests/s is the total over all rounds; p99 is the median of the rounds' p99s.
+ * every round. Requests/s is the mean over all rounds; p99 is the median of the rounds' p99s.
  */
 export async function measureInterleaved(scenarios: Scenario[], durationSeconds: number): Promise<Measured[]> {
   for (const scenario of scenarios) await measure({ ...scenario, durationSeconds: 1 }, false); // warm-up
   const rounds = Math.max(2, Math.round(durationSeconds));
-  const totals = scenarios.map((scenario) => ({ name: scenario.name, requests: 0, seconds: 0, p99s: [] as number[], non2xx: 0, errors: 0 }));
+  const results = scenarios.map((): Measured[] => []);
   for (let round = 0; round < rounds; round++) {
     // Each round starts one scenario later: a scenario that always followed the same one would
     // always meet the garbage (and the idle time) that one left on a shared server.
     for (let step = 0; step < scenarios.length; step++) {
       const i = (round + step) % scenarios.length;
-      const result = await measure({ ...scenarios[i]!, durationSeconds: 1 }, false);
-      const total = totals[i]!;
-      total.requests += result.requestsPerSecond;
-      total.seconds += 1;
-      total.p99s.push(result.p99Ms);
-      total.non2xx += result.non2xx;
-      total.errors += result.errors;
+      results[i]!.push(await measure({ ...scenarios[i]!, durationSeconds: 1 }, false));
     }
   }
-  return totals.map((total) => ({
-    name: total.name,
-    requestsPerSecond: total.requests / total.seconds,
-    p99Ms: total.p99s.sort((a, b) => a - b)[Math.floor(total.p99s.length / 2)]!,
-    non2xx: total.non2xx,
-    errors: total.errors,
-  }));
+  return scenarios.map((scenario, i) => combineRounds(scenario.name, results[i]!));
+}
+
+/** One-second rounds of one scenario as one result: mean requests/s, the median of the rounds' p99s. */
+export function combineRounds(name: string, rounds: readonly Measured[]): Measured {
+  return {
+    name,
+    requestsPerSecond: rounds.reduce((sum, r) => sum + r.requestsPerSecond, 0) / rounds.length,
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 function failed(measured: Measured): boolean {
