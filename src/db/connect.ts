@@ -106,7 +106,7 @@ type PGliteClient = import('@electric-sql/pglite').PGlite;
 /**
  * PGlite runs a query synchronously on this thread, and what follows it (the next query of the
  * same request, its answer) runs in the same turn of the event loop. A login is two queries and
- * a signature chained that way: about 5 ms during which no other request was even read. Each
+ * a signature chained that way: milliseconds during which no other request was even read. Each
  * query here starts on a turn of its own (setImmediate), so requests waiting on a socket get in
  * between the steps of another one. The dialect calls nothing else than `query` and `close`.
  */
