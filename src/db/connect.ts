@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
@@ -101,8 +102,6 @@ async function connectPglite(
   };
 }
 
-type PGliteClient = import('@electric-sql/pglite').PGlite;
-
 /**
  * PGlite runs a query synchronously on this thread, and what follows it (the next query of the
  * same request, its answer) runs in the same turn of the event loop. A login is two queries and
@@ -110,13 +109,13 @@ type PGliteClient = import('@electric-sql/pglite').PGlite;
  * query here starts on a turn of its own (setImmediate), so requests waiting on a socket get in
  * between the steps of another one. The dialect calls nothing else than `query` and `close`.
  */
-function takingTurns(client: PGliteClient): PGliteClient {
+function takingTurns(client: PGlite): PGlite {
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
   return {
-    query: async (...args: Parameters<PGliteClient['query']>) => {
+    query: async (...args: Parameters<PGlite['query']>) => {
       await turn();
       return client.query(...args);
     },
     close: () => client.close(),
-  } as unknown as PGliteClient;
+  } as unknown as PGlite;
 }
