@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
@@ -85,7 +84,7 @@ async function connectPglite(
     ? new PGlite(dataPath)
     : new PGlite(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {});
   await client.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(takingTurns(client)), ...(log ? { log } : {}) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
   let closed = false;
   return {
     db,
@@ -100,22 +99,4 @@ async function connectPglite(
     },
     dump: async () => (await client.dumpDataDir('none')) as Blob,
   };
-}
-
-/**
- * PGlite runs a query synchronously on this thread, and what follows it (the next query of the
- * same request, its answer) runs in the same turn of the event loop. A login is two queries and
- * a signature chained that way: milliseconds during which no other request was even read. Each
- * query here starts on a turn of its own (setImmediate), so requests waiting on a socket get in
- * between the steps of another one. The dialect calls nothing else than `query` and `close`.
- */
-function takingTurns(client: PGlite): PGlite {
-  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    query: async (...args: Parameters<PGlite['query']>) => {
-      await turn();
-      return client.query(...args);
-    },
-    close: () => client.close(),
-  } as unknown as PGlite;
 }
