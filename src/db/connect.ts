@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { Database, Db } from './database.js';
+import { dropRowTypeParsers } from './pglite-parsers.js';
 
 export interface DatabaseHandle {
   readonly db: Db;
@@ -84,6 +85,7 @@ async function connectPglite(
     ? new PGlite(dataPath)
     : new PGlite(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {});
   await client.waitReady;
+  await dropRowTypeParsers(client);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
   let closed = false;
   return {
