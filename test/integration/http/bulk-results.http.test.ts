@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDataset } from '../../../src/modules/models/demo-model.js';
-import { ensureDemoModel } from '../../../src/modules/models/demo-registration.js';
-import { modelRuntimeOf } from '../../../src/modules/models/model-runtime.js';
 import type { ModelRow } from '../../../src/modules/models/model.table.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
+import { createAppWithIris, type AppWithIris } from '../../helpers/app-with-iris.js';
 import { createUserAndLogin } from '../../helpers/auth.js';
 import { CREATE_MODEL, multipartRequest } from '../../helpers/multipart.js';
 import { linearModel } from '../../helpers/onnx-models.js';
@@ -18,20 +14,14 @@ import { linearModel } from '../../helpers/onnx-models.js';
 const iris = parseDataset(readFileSync(new URL('../../../datasets/iris.csv', import.meta.url), 'utf8'));
 
 describe('big leaf lists in answers', () => {
+  let app: AppWithIris;
   let t: TestApp;
   let model: ModelRow;
-  let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'modelgate-bulk-'));
-    t = await createTestApp({ env: { DATA_DIR: dataDir } });
-    model = (await ensureDemoModel({ ...t.deps, runtime: modelRuntimeOf(t.deps) })).model;
-    await modelRuntimeOf(t.deps).pool.ready();
+    app = await createAppWithIris();
+    ({ t, iris: model } = app);
   });
-  afterAll(async () => {
-    await modelRuntimeOf(t.deps).close();
-    await t.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => app.close());
 
   const PREDICT = 'mutation ($m: ID!, $i: [[Float!]!]!) { predict(modelId: $m, inputs: $i) { id outputs labels } }';
   type Answer = { id: string; outputs: number[][]; labels: string[] };

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoModel } from '../../../src/modules/models/demo-registration.js';
 import { modelRuntimeOf } from '../../../src/modules/models/model-runtime.js';
 import type { ModelRow } from '../../../src/modules/models/model.table.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import type { TestApp } from '../../helpers/app.js';
+import { createAppWithIris, type AppWithIris } from '../../helpers/app-with-iris.js';
 import { createUserAndLogin } from '../../helpers/auth.js';
 import { CREATE_MODEL, multipartRequest } from '../../helpers/multipart.js';
 import { linearModel, slowModel } from '../../helpers/onnx-models.js';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -27,20 +26,14 @@ const PREDICT = /* GraphQL */ `
 type ErrorBody = { errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; data?: Record<string, unknown> | null };
 
 describe('models and predict over HTTP, signed in', () => {
+  let app: AppWithIris;
   let t: TestApp;
   let iris: ModelRow;
-  let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'modelgate-http-'));
-    t = await createTestApp({ env: { DATA_DIR: dataDir, MAX_MODEL_BYTES: String(1024 * 1024), PREDICTION_TIMEOUT: '1500ms', INFERENCE_PROCESSES: '1', INFERENCE_QUEUE_SIZE: '1' } });
-    iris = (await ensureDemoModel({ ...t.deps, runtime: modelRuntimeOf(t.deps) })).model;
-    await modelRuntimeOf(t.deps).pool.ready();
+    app = await createAppWithIris({ MAX_MODEL_BYTES: String(1024 * 1024), PREDICTION_TIMEOUT: '1500ms', INFERENCE_PROCESSES: '1', INFERENCE_QUEUE_SIZE: '1' });
+    ({ t, iris } = app);
   });
-  afterAll(async () => {
-    await modelRuntimeOf(t.deps).close();
-    await t.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => app.close());
 
   it('a maintainer uploads an ONNX model with a multipart request; a USER is FORBIDDEN', async () => {
     const maintainer = await createUserAndLogin(t, { role: 'MAINTAINER' });
@@ -50,7 +43,7 @@ describe('models and predict over HTTP, signed in', () => {
     const body = (await response.json()) as { data: { createModel: { name: string; featureCount: number; sha256: string } } };
     expect(response.status).toBe(200);
     expect(body.data.createModel).toMatchObject({ name: 'pair', featureCount: 2 });
-    expect(await readdir(join(dataDir, 'models'))).toContain(`${body.data.createModel.sha256}.onnx`);
+    expect(await readdir(join(app.dataDir, 'models'))).toContain(`${body.data.createModel.sha256}.onnx`);
 
     const user = await createUserAndLogin(t, { role: 'USER' });
     const refused = await t.app.fetch(multipartRequest(CREATE_MODEL, { input: { name: 'nope' } }, { variable: 'file', bytes: linearModel(2) }, user.headers));
