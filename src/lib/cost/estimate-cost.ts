@@ -135,10 +135,10 @@ export function estimateCost(input: CostInput, options: CostOptions = NO_OPTIONS
 export function actualCost(input: CostInput, data: Record<string, unknown> | null | undefined, options: CostOptions = NO_OPTIONS): number {
   const known = knownWalkOf(input, options);
   if (known) {
-    // The document's part of the walk (or this request's own, see requestWalks) is reused; only the
-    // context and the data are new. Written out rather than spread: this runs on every identified request, and a spread with
-    // overrides costs several times a literal.
-    // (The memo serves estimates only: an actual walk neither reads nor writes it.)
+    // The document's part of the walk (or this request's own, see requestWalks) is reused; only
+    // the context and the data are new. Written out rather than spread: this runs on every
+    // identified request, and a spread with overrides costs several times a literal. (The memo
+    // serves estimates only: an actual walk neither reads nor writes it.)
     const { schema, fragments, variables, options: walkOptions, memo, ids, nextId, collected, plans, args, dynamic } = known.walk;
     const walk: Walk = { schema, fragments, variables, context: input.context, options: walkOptions, actual: true, memo, ids, nextId, collected, plans, args, dynamic };
     known.rootFields ??= fieldsOf(walk, [known.operation.selectionSet], known.root).fields;
@@ -301,13 +301,11 @@ function fieldCost(walk: Walk, selected: Selected, value: unknown, sized: Sized)
     // A list of free leaves (predict's outputs: tens of thousands of numbers) costs nothing
     // whatever its length: no need to walk it.
     if (weight === 0 && !childSets.length) return 0;
-    if (!isList) return weight + (childSets.length && isCompositeType(named) ? fieldsCost(walk, childFieldsOf(walk, plan), value, childSized) : 0);
+    const fields = childSets.length && isCompositeType(named) ? childFieldsOf(walk, plan) : undefined;
+    if (!isList) return weight + (fields ? fieldsCost(walk, fields, value, childSized) : 0);
     const items = flatten(value);
     let children = 0;
-    if (childSets.length && isCompositeType(named)) {
-      const fields = childFieldsOf(walk, plan);
-      for (const item of items) children += fieldsCost(walk, fields, item, childSized);
-    }
+    if (fields) for (const item of items) children += fieldsCost(walk, fields, item, childSized);
     return items.length * weight + children;
   }
 
