@@ -87,13 +87,18 @@ describe('API key authentication', () => {
     expect(response.status).toBe(401);
   });
 
-  it('refuses a key with a wrong checksum without a database query', async () => {
+  it('refuses a key with a wrong checksum, or an over-long one, without a database query', async () => {
     const queries: string[] = [];
     const counted = await createTestApp({ onQuery: (event) => queries.push(event.query.sql) });
     try {
       const before = queries.length;
       const response = await counted.gql(ME, undefined, withKey('mg_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA000000'));
       expect(response.status).toBe(401);
+      expect(queries.length).toBe(before);
+      // An over-long one (8 KiB) the same: refused with the contract's code, nothing looked up.
+      const long = await counted.gql(ME, undefined, withKey(`mg_live_${'A'.repeat(8192)}`));
+      expect(long.status).toBe(401);
+      expect(long.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
       expect(queries.length).toBe(before);
     } finally {
       await counted.close();
